@@ -1,0 +1,10 @@
+"""Teacher Leadership Roadmap planner: the Streamlit entry point. It only declares the pages."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Teacher leadership plan", page_icon=":material/school:", layout="centered")
+
+pages = [
+    st.Page("app_pages/start.py", title="Start", icon=":material/home:", default=True),
+]
+st.navigation(pages).run()

@@ -1,0 +1,1 @@
+"""Teacher Leadership Roadmap planner: all logic, importable without Streamlit."""

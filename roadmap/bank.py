@@ -1,0 +1,428 @@
+"""The question bank: questions.yaml loaded, checked and turned into frozen models.
+
+Loading never raises a bare YAML or pydantic error: every problem becomes a
+`BankProblem` naming the file, the line and the dotted key path, collected in a
+`BankError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DEFAULT_BANK_PATH = Path(__file__).resolve().parent.parent / "questions.yaml"
+
+QUESTION_KINDS = ("text", "short_text", "choice", "multi_choice", "table", "decision", "domains")
+QuestionKind = Literal["text", "short_text", "choice", "multi_choice", "table", "decision", "domains"]
+
+_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+_ID_RULE = "must be lower-case letters, digits and hyphens, starting with a letter or digit"
+#: The biggest bank file check-bank will read; a real bank is a few dozen kilobytes.
+MAX_BANK_BYTES = 2_000_000
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _nonempty(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+class Choice(_Model):
+    """One option of a choice, a column of a table, or a pole of a decision."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str
+    _label_nonempty = field_validator("label")(_nonempty)
+
+
+class Source(_Model):
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str
+    citation: str
+    own: bool = False
+
+
+class Level(_Model):
+    """A readiness level. `value` None means the level is left out of the score."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str
+    descriptor: str
+    value: int | None = Field(default=None, ge=0)
+
+
+class Domain(_Model):
+    id: str = Field(pattern=_ID_PATTERN)
+    title: str
+    gist: str
+
+
+class Action(_Model):
+    id: str = Field(pattern=_ID_PATTERN)
+    text: str
+    source: str
+    _text_nonempty = field_validator("text")(_nonempty)
+
+
+class Question(_Model):
+    id: str = Field(pattern=_ID_PATTERN)
+    text: str
+    kind: QuestionKind
+    source: str
+    help: str | None = None
+    required: bool = False
+    in_summary: bool = False
+    max_chars: int | None = Field(default=None, ge=1)
+    options: tuple[Choice, ...] | None = None
+    columns: tuple[Choice, ...] | None = None
+    poles: tuple[Choice, ...] | None = None
+
+    _text_nonempty = field_validator("text")(_nonempty)
+
+    @model_validator(mode="after")
+    def _fits_its_kind(self) -> "Question":
+        needs = {"choice": "options", "multi_choice": "options", "table": "columns", "decision": "poles"}
+        wanted = needs.get(self.kind)
+        for key in ("options", "columns", "poles"):
+            present = getattr(self, key) is not None
+            if key == wanted and not present:
+                raise ValueError(f"a {self.kind} question needs `{key}`")
+            if key != wanted and present:
+                raise ValueError(f"`{key}` does not belong on a {self.kind} question")
+        if wanted:
+            items = getattr(self, wanted)
+            if self.kind == "decision" and len(items) != 2:
+                raise ValueError("a decision needs exactly two poles")
+            if len(items) < 1:
+                raise ValueError(f"`{wanted}` must not be empty")
+            ids = [item.id for item in items]
+            if dupes := sorted({i for i in ids if ids.count(i) > 1}):
+                raise ValueError(f"`{wanted}` ids used twice: {', '.join(dupes)}")
+        if self.max_chars is not None and self.kind not in ("text", "short_text"):
+            raise ValueError("`max_chars` only applies to text and short_text questions")
+        return self
+
+    def option_label(self, option_id: str) -> str:
+        """Return the label of an option or pole id, or the id itself if the bank no longer has it."""
+        for item in (self.options or ()) + (self.poles or ()):
+            if item.id == option_id:
+                return item.label
+        return option_id
+
+
+class Area(_Model):
+    id: str = Field(pattern=_ID_PATTERN)
+    title: str
+    summary: str
+    actions: tuple[Action, ...] = ()
+    questions: tuple[Question, ...] = ()
+
+    _title_nonempty = field_validator("title")(_nonempty)
+
+
+class Bank(_Model):
+    title: str = "Teacher Leadership Roadmap"
+    sources: tuple[Source, ...]
+    levels: tuple[Level, ...]
+    domains: tuple[Domain, ...] = ()
+    areas: tuple[Area, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Bank":
+        if not self.areas:
+            raise ValueError("a bank needs at least one area")
+        ids = [a.id for a in self.areas]
+        ids += [x.id for a in self.areas for x in (*a.actions, *a.questions)]
+        if dupes := sorted({i for i in ids if ids.count(i) > 1}):
+            raise ValueError(f"ids used twice: {', '.join(dupes)}")
+        for group, items in (("levels", self.levels), ("domains", self.domains), ("sources", self.sources)):
+            gids = [x.id for x in items]
+            if dupes := sorted({i for i in gids if gids.count(i) > 1}):
+                raise ValueError(f"{group} ids used twice: {', '.join(dupes)}")
+        scored = [lv.value for lv in self.levels if lv.value is not None]
+        if len(scored) < 2:
+            raise ValueError("levels need at least two scored levels (with a `value`)")
+        if scored != sorted(set(scored)):
+            raise ValueError("scored levels must be listed from lowest to highest value, each value once")
+        if len(self.levels) - len(scored) > 1:
+            raise ValueError("at most one level may be left out of the score (no `value`)")
+        known_sources = {s.id for s in self.sources}
+        for area in self.areas:
+            for item in (*area.actions, *area.questions):
+                if item.source not in known_sources:
+                    raise ValueError(
+                        f"source of {item.id}: `{item.source}` is not one of the bank's sources "
+                        f"({', '.join(sorted(known_sources))})"
+                    )
+            for q in area.questions:
+                if q.kind == "domains" and not self.domains:
+                    raise ValueError(f"{q.id}: a domains question needs the bank's `domains` list")
+        return self
+
+    # Lookups. The bank is frozen, so these are computed once per instance.
+    @cached_property
+    def questions(self) -> dict[str, Question]:
+        return {q.id: q for a in self.areas for q in a.questions}
+
+    @cached_property
+    def actions(self) -> dict[str, Action]:
+        return {x.id: x for a in self.areas for x in a.actions}
+
+    @cached_property
+    def levels_by_id(self) -> dict[str, Level]:
+        return {lv.id: lv for lv in self.levels}
+
+    @cached_property
+    def sources_by_id(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
+
+    @cached_property
+    def domains_by_id(self) -> dict[str, Domain]:
+        return {d.id: d for d in self.domains}
+
+    @property
+    def top_value(self) -> int:
+        return max(lv.value for lv in self.levels if lv.value is not None)
+
+    def area_of(self, item_id: str) -> Area | None:
+        """Return the area holding a question or action id, or None."""
+        for area in self.areas:
+            if any(x.id == item_id for x in (*area.actions, *area.questions)):
+                return area
+        return None
+
+    def summary_line(self) -> str:
+        n_q = len(self.questions)
+        n_a = len(self.actions)
+        return f"{len(self.areas)} areas, {n_a} actions, {n_q} questions"
+
+
+# Loading -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BankProblem:
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file} line {self.line}"
+        return f"{where}, {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class BankError(Exception):
+    """A bank that cannot be used; `problems` holds one entry per mistake."""
+
+    def __init__(self, problems: list[BankProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _DuplicateKeyError(yaml.MarkedYAMLError):
+    pass
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses a key given twice in one mapping."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise _DuplicateKeyError(
+                    problem=f"key `{key}` is given twice (first on line {seen[key] + 1})",
+                    problem_mark=key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _line_of(root: yaml.Node | None, loc: tuple) -> int | None:
+    """Walk composed YAML nodes along a pydantic error location; return a 1-based line."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if k.value == part), None)
+            if nxt is None:
+                key_node = next((k for k, _ in node.value if k.value == part), None)
+                return key_node.start_mark.line + 1 if key_node is not None else line
+            node = nxt
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+_FRIENDLY = {
+    "missing": "is required but missing",
+    "extra_forbidden": "is not a known key (check the spelling)",
+    "literal_error": None,
+}
+
+
+def _message(err: dict) -> str:
+    kind = err["type"]
+    if kind == "literal_error":
+        return f"must be one of {', '.join(QUESTION_KINDS)} (got `{err.get('input')}`)"
+    if kind == "string_pattern_mismatch":
+        return f"{_ID_RULE} (got `{err.get('input')}`)"
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    if kind in ("tuple_type", "list_type"):
+        return "must be a list"
+    if kind == "model_type" or kind == "model_attributes_type":
+        return "must be a mapping of keys to values"
+    if kind == "string_type":
+        return "must be text"
+    return _FRIENDLY.get(kind) or str(err["msg"])
+
+
+def load_bank_text(text: str, name: str = "questions.yaml") -> Bank:
+    """Return the Bank described by YAML `text`; raise BankError naming `name` and lines."""
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        detail = exc.problem or str(exc)
+        raise BankError([BankProblem(name, line, "", f"not valid YAML: {detail}")]) from None
+    except yaml.YAMLError as exc:
+        raise BankError([BankProblem(name, None, "", f"not valid YAML: {exc}")]) from None
+    if not isinstance(data, dict):
+        raise BankError([BankProblem(name, 1, "", "must be a mapping with `levels` and `areas` at the top")])
+    located = _locate_reference_problems(data, root, name)
+    try:
+        bank = Bank.model_validate(data)
+    except ValidationError as exc:
+        problems = list(located)
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
+            message = _message(err)
+            if located and not loc and message.startswith(_LOCATED_PREFIXES):
+                continue  # already reported above, with its own line
+            problems.append(BankProblem(name, _line_of(root, loc), _dotted(loc), message))
+        raise BankError(problems) from None
+    return bank
+
+
+_LOCATED_PREFIXES = ("ids used twice", "source of ")
+
+
+def _locate_reference_problems(data: dict, root: yaml.Node, name: str) -> list[BankProblem]:
+    """Return duplicate ids and unknown sources with the line of the offending entry.
+
+    Bank's own validator finds the same mistakes, but without a line to point at.
+    """
+    problems: list[BankProblem] = []
+    areas = data.get("areas")
+    sources = data.get("sources")
+    known = {s.get("id") for s in sources if isinstance(s, dict)} if isinstance(sources, list) else None
+    if not isinstance(areas, list):
+        return problems
+    seen: dict[str, str] = {}
+
+    def visit(item: object, loc: tuple) -> None:
+        if not isinstance(item, dict):
+            return
+        ident = item.get("id")
+        if isinstance(ident, str):
+            if ident in seen:
+                problems.append(BankProblem(name, _line_of(root, loc + ("id",)), _dotted(loc + ("id",)),
+                                            f"id `{ident}` is already used at {seen[ident]}"))
+            else:
+                seen[ident] = _dotted(loc)
+        source = item.get("source")
+        if known is not None and loc[-2:-1] != ("areas",) and isinstance(source, str) and source not in known:
+            problems.append(BankProblem(name, _line_of(root, loc + ("source",)), _dotted(loc + ("source",)),
+                                        f"`{source}` is not one of the bank's sources ({', '.join(sorted(map(str, known)))})"))
+
+    for i, area in enumerate(areas):
+        visit(area, ("areas", i))
+        if isinstance(area, dict):
+            for group in ("actions", "questions"):
+                if isinstance(area.get(group), list):
+                    for j, item in enumerate(area[group]):
+                        visit(item, ("areas", i, group, j))
+    return problems
+
+
+def load_bank(path: str | Path = DEFAULT_BANK_PATH) -> Bank:
+    """Return the Bank in the file at `path`; raise BankError if it is missing or wrong."""
+    path = Path(path)
+    name = path.name
+    try:
+        if path.stat().st_size > MAX_BANK_BYTES:
+            raise BankError([BankProblem(name, None, "", f"is larger than {MAX_BANK_BYTES // 1_000_000} MB; is it the right file?")])
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BankError([BankProblem(str(path), None, "", "file not found")]) from None
+    except IsADirectoryError:
+        raise BankError([BankProblem(str(path), None, "", "is a folder, not a file")]) from None
+    except UnicodeDecodeError:
+        raise BankError([BankProblem(name, None, "", "is not UTF-8 text")]) from None
+    except OSError as exc:
+        raise BankError([BankProblem(str(path), None, "", f"cannot be read ({exc.strerror})")]) from None
+    return load_bank_text(text, name)
+
+
+class BankSource:
+    """The bank in one file, reloaded when the file changes, keeping the last good one.
+
+    `current()` returns (bank, problems): the newest bank that loaded, and the
+    problems of the file as it is now (empty when it is fine). A server keeps
+    serving the last good bank while a consultant fixes a broken edit.
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_BANK_PATH):
+        import threading
+
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._stamp: tuple | None = None
+        self._bank: Bank | None = None
+        self._problems: list[BankProblem] = []
+
+    def _file_stamp(self) -> tuple | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def current(self) -> tuple[Bank | None, list[BankProblem]]:
+        stamp = self._file_stamp()
+        with self._lock:
+            if stamp is None or stamp != self._stamp:
+                self._stamp = stamp
+                try:
+                    self._bank = load_bank(self.path)
+                    self._problems = []
+                except BankError as exc:
+                    self._problems = exc.problems
+            return self._bank, list(self._problems)

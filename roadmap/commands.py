@@ -1,0 +1,1 @@
+"""Imports the modules that add subcommands to the command line (see cli.EXTRA_COMMANDS)."""

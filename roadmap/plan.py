@@ -1,0 +1,337 @@
+"""A district's plan: team details, answers keyed by question id, ratings keyed by action id.
+
+The plan is plain data. It checks each answer against its question's kind when
+set (`set_answer`), keeps answers to questions the bank no longer has, and saves
+to and loads from the plan file format (`to_json` / `plan_from_json`).
+
+Every string a plan holds has passed `text.clean_text`, so whatever reaches the
+store or a document can be written as XML and stored in PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+import datetime as dt
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .bank import Bank, Question
+from .text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, check_length, clean_text
+
+PLAN_FORMAT = "teacher-leadership-plan"
+PLAN_VERSION = 1
+#: A plan file bigger than this is refused before it is parsed.
+MAX_PLAN_FILE_BYTES = 10_000_000
+MAX_TABLE_ROWS = 200
+MAX_TEAM_MEMBERS = 60
+
+# An answer as it appears in the plan file: text, a list of option ids, a list of
+# table rows, or a decision {"pole": id, "rationale": text}.
+AnswerValue = str | list[str] | list[dict[str, str]] | dict[str, str]
+
+
+class PlanFileError(ValueError):
+    """A plan file that cannot be opened; the message is one plain sentence."""
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit its question; the message is one plain sentence."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _clean_short(value: str) -> str:
+    return check_length(clean_text(value), MAX_SHORT_CHARS, "This entry").strip()
+
+
+def clean_value(value: Any, what: str = "This answer") -> Any:
+    """Return an answer value with every string cleaned; raise AnswerError if it is not one."""
+    if isinstance(value, str):
+        return check_length(clean_text(value), MAX_ANSWER_CHARS, what)
+    if isinstance(value, list):
+        if len(value) > MAX_TABLE_ROWS:
+            raise AnswerError(f"{what} has {len(value)} entries; the limit is {MAX_TABLE_ROWS}.")
+        if all(isinstance(v, str) for v in value):
+            return [check_length(clean_text(v), MAX_ANSWER_CHARS, what) for v in value]
+        if all(isinstance(v, dict) for v in value):
+            return [clean_value(v, what) for v in value]
+        raise AnswerError(f"{what} mixes kinds of entries.")
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str) or not isinstance(v, str):
+                raise AnswerError(f"{what} must hold only text.")
+            out[clean_text(k)] = check_length(clean_text(v), MAX_ANSWER_CHARS, what)
+        return out
+    raise AnswerError(f"{what} must be text, a list or a table, not {type(value).__name__}.")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Member(_Model):
+    name: str
+    role: str = ""
+
+    _clean = field_validator("name", "role")(_clean_short)
+
+
+class District(_Model):
+    name: str = ""
+    team: list[Member] = Field(default_factory=list, max_length=MAX_TEAM_MEMBERS)
+    date: dt.date | None = None
+
+    _clean = field_validator("name")(_clean_short)
+
+
+class Rating(_Model):
+    """A team's rating of one action: a level id (or None, not yet rated) and a note."""
+
+    level: str | None = None
+    note: str = ""
+
+    @field_validator("note")
+    @classmethod
+    def _clean_note(cls, value: str) -> str:
+        return check_length(clean_text(value), MAX_ANSWER_CHARS, "This note")
+
+
+class Plan(_Model):
+    format: Literal["teacher-leadership-plan"] = PLAN_FORMAT
+    version: Literal[1] = PLAN_VERSION
+    district: District = Field(default_factory=District)
+    answers: dict[str, AnswerValue] = Field(default_factory=dict)
+    ratings: dict[str, Rating] = Field(default_factory=dict)
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _clean_answers(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        return {str(k): clean_value(v, f"The answer to {k}") for k, v in value.items()}
+
+    # Changing the plan ------------------------------------------------------
+
+    def touch(self) -> None:
+        self.updated_at = _now()
+
+    def set_answer(self, bank: Bank, question_id: str, value: Any) -> Any:
+        """Store value as the answer to question_id and return it as stored.
+
+        Raises AnswerError (or TextTooLongError) without changing the plan when
+        the value does not fit the question; an empty value removes the answer.
+        """
+        question = bank.questions.get(question_id)
+        if question is None:
+            raise AnswerError(f"There is no question {question_id} in this question bank.")
+        normalised = normalise_answer(question, value, bank)
+        if is_answered(question, normalised):
+            self.answers[question_id] = normalised
+        else:
+            self.answers.pop(question_id, None)
+        self.touch()
+        return normalised
+
+    def set_rating(self, bank: Bank, action_id: str, level: str | None, note: str | None = None) -> Rating:
+        """Store a rating (level id or None) and, if given, its note; return the rating."""
+        if action_id not in bank.actions:
+            raise AnswerError(f"There is no action {action_id} in this question bank.")
+        if level is not None and level not in bank.levels_by_id:
+            raise AnswerError(f"{level} is not a readiness level of this question bank.")
+        current = self.ratings.get(action_id, Rating())
+        rating = Rating(level=level, note=current.note if note is None else note)
+        if rating.level is None and not rating.note:
+            self.ratings.pop(action_id, None)
+        else:
+            self.ratings[action_id] = rating
+        self.touch()
+        return rating
+
+    # Files ------------------------------------------------------------------
+
+    def to_json(self) -> str:
+        """Return the plan file's text (UTF-8 JSON, answers in the bank's order where known)."""
+        return self.model_dump_json(indent=2)
+
+    @classmethod
+    def blank(cls) -> "Plan":
+        return cls()
+
+
+def plan_from_json(data: str | bytes) -> Plan:
+    """Return the plan in a plan file's contents; raise PlanFileError in plain words."""
+    if len(data) > MAX_PLAN_FILE_BYTES:
+        raise PlanFileError(
+            f"This file is {len(data) / 1_000_000:.1f} MB; a plan file is at most "
+            f"{MAX_PLAN_FILE_BYTES // 1_000_000} MB. Is it the right file?"
+        )
+    if isinstance(data, bytes):
+        if data[:2] == b"PK":
+            raise PlanFileError("This is a zip file (or a Word document), not a plan file (.json).")
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise PlanFileError("This file is not text; a plan file is a .json file saved by this planner.") from None
+    try:
+        raw = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise PlanFileError(f"This file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from None
+    except RecursionError:
+        raise PlanFileError("This file is nested too deeply to be a plan file.") from None
+    if not isinstance(raw, dict) or raw.get("format") != PLAN_FORMAT:
+        raise PlanFileError("This is not a teacher leadership plan file (its \"format\" is not \"teacher-leadership-plan\").")
+    if raw.get("version") != PLAN_VERSION:
+        raise PlanFileError(
+            f"This plan file has version {raw.get('version')!r}; this planner reads version {PLAN_VERSION}. "
+            "It may come from a newer planner."
+        )
+    try:
+        return Plan.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function"))
+        msg = str(err.get("ctx", {}).get("error") or err["msg"]).removeprefix("Value error, ")
+        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+        raise PlanFileError(f"This plan file has a problem at {where}: {msg.rstrip('.')}{more}.") from None
+    except (AnswerError, ValueError) as exc:
+        raise PlanFileError(f"This plan file has a problem: {exc}") from None
+
+
+def plan_json_schema() -> dict:
+    """Return the JSON Schema of the plan file."""
+    schema = Plan.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Teacher leadership plan file"
+    schema["description"] = (
+        "A district's teacher leadership plan, saved by the Teacher Leadership Roadmap planner. "
+        "answers are keyed by question id and ratings by action id, both from questions.yaml."
+    )
+    return schema
+
+
+# Answers by kind ----------------------------------------------------------
+
+
+def normalise_answer(question: Question, value: Any, bank: Bank | None = None) -> AnswerValue:
+    """Return value in the stored form for question's kind; raise AnswerError if it does not fit."""
+    kind = question.kind
+    if value is None:
+        return [] if kind in ("multi_choice", "domains", "table") else ""
+    if kind in ("text", "short_text"):
+        if not isinstance(value, str):
+            raise AnswerError("This answer must be text.")
+        limit = question.max_chars or (MAX_SHORT_CHARS if kind == "short_text" else MAX_ANSWER_CHARS)
+        return check_length(clean_text(value), limit)
+    if kind == "choice":
+        ids = {o.id for o in question.options or ()}
+        if value not in ids and value != "":
+            raise AnswerError(f"{value!r} is not one of the choices.")
+        return value
+    if kind in ("multi_choice", "domains"):
+        ids = [o.id for o in question.options or ()] if kind == "multi_choice" else (
+            [d.id for d in bank.domains] if bank is not None else None)
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise AnswerError("This answer must be a list of choices.")
+        if ids is not None:
+            unknown = [v for v in value if v not in ids]
+            if unknown:
+                raise AnswerError(f"{', '.join(unknown)} is not one of the choices.")
+            return [i for i in ids if i in value]  # the bank's order, each once
+        return list(dict.fromkeys(value))
+    if kind == "table":
+        if not isinstance(value, (list, tuple)):
+            raise AnswerError("This answer must be a table.")
+        columns = [c.id for c in question.columns or ()]
+        rows = []
+        for row in value:
+            if not isinstance(row, dict):
+                raise AnswerError("Each row of this table must be a set of columns.")
+            cells = {c: clean_text("" if row.get(c) is None else str(row.get(c))) for c in columns}
+            for cell in cells.values():
+                check_length(cell, MAX_ANSWER_CHARS, "A table cell")
+            if any(v.strip() for v in cells.values()):
+                rows.append(cells)
+        if len(rows) > MAX_TABLE_ROWS:
+            raise AnswerError(f"This table has {len(rows)} rows; the limit is {MAX_TABLE_ROWS}.")
+        return rows
+    if kind == "decision":
+        if not isinstance(value, dict):
+            raise AnswerError("This answer must be a choice with a rationale.")
+        pole = value.get("pole") or ""
+        if pole and pole not in {p.id for p in question.poles or ()}:
+            raise AnswerError(f"{pole!r} is not one of the two choices.")
+        rationale = check_length(clean_text(value.get("rationale") or ""), MAX_ANSWER_CHARS)
+        return {"pole": pole, "rationale": rationale}
+    raise AnswerError(f"Unknown question kind {kind}.")  # pragma: no cover - Bank forbids it
+
+
+def is_answered(question: Question, value: Any) -> bool:
+    """Return True if value counts as an answer to question (not empty, not only spaces)."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list):
+        if question.kind == "table":
+            return any(isinstance(r, dict) and any(str(v).strip() for v in r.values()) for r in value)
+        return len(value) > 0
+    if isinstance(value, dict):
+        return bool(value.get("pole")) or bool(str(value.get("rationale", "")).strip())
+    return False
+
+
+# Progress -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    area_id: str
+    title: str
+    answered: int
+    questions: int
+    rated: int
+    actions: int
+    missing_required: tuple[str, ...] = field(default=())
+
+    @property
+    def done(self) -> int:
+        return self.answered + self.rated
+
+    @property
+    def total(self) -> int:
+        return self.questions + self.actions
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.total
+
+
+def progress(plan: Plan, bank: Bank) -> list[AreaProgress]:
+    """Return, per area in bank order, what is answered and rated and which required questions are missing."""
+    out = []
+    for area in bank.areas:
+        answered = [q for q in area.questions if is_answered(q, plan.answers.get(q.id))]
+        missing = tuple(q.id for q in area.questions if q.required and q not in answered)
+        rated = [a for a in area.actions if (r := plan.ratings.get(a.id)) and r.level in bank.levels_by_id]
+        out.append(AreaProgress(area.id, area.title, len(answered), len(area.questions),
+                                len(rated), len(area.actions), missing))
+    return out
+
+
+def overall_percent(areas: list[AreaProgress]) -> int:
+    """Return the share of questions answered and actions rated, 0-100, rounded down."""
+    total = sum(a.total for a in areas)
+    return 0 if total == 0 else (100 * sum(a.done for a in areas)) // total
+
+
+def orphan_answers(plan: Plan, bank: Bank) -> dict[str, AnswerValue]:
+    """Return answers to questions this bank does not have (kept, never dropped)."""
+    return {k: v for k, v in plan.answers.items() if k not in bank.questions}

@@ -1,0 +1,52 @@
+"""The one sanitiser for user text, and the limits on how much text one answer may hold."""
+
+from __future__ import annotations
+
+import re
+
+# Characters XML 1.0 cannot hold (and PostgreSQL's text type refuses NUL); lone
+# surrogates cannot be encoded as UTF-8 at all.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+#: The longest answer one question (or one table cell, or one note) may hold.
+MAX_ANSWER_CHARS = 100_000
+#: The longest one-line answer (district name, member name, short_text question).
+MAX_SHORT_CHARS = 500
+
+
+class TextTooLongError(ValueError):
+    """Text over its limit; the message says the limit in plain words."""
+
+    def __init__(self, length: int, limit: int, what: str = "This answer"):
+        self.length = length
+        self.limit = limit
+        super().__init__(
+            f"{what} is {length:,} characters long; the limit is {limit:,}. "
+            "It was not saved, and the previous version is kept."
+        )
+
+
+def clean_text(value: str) -> str:
+    """Return value without the characters XML 1.0 forbids; nothing else changes."""
+    return _NOT_XML.sub("", value)
+
+
+def removed_characters(value: str) -> int:
+    """Return how many characters clean_text would remove from value."""
+    return len(_NOT_XML.findall(value))
+
+
+def check_length(value: str, limit: int = MAX_ANSWER_CHARS, what: str = "This answer") -> str:
+    """Return value unchanged; raise TextTooLongError if it is longer than limit."""
+    if len(value) > limit:
+        raise TextTooLongError(len(value), limit, what)
+    return value
+
+
+def slugify(value: str, fallback: str = "district") -> str:
+    """Return a lower-case, hyphenated, ASCII-only version of value for file names."""
+    import unicodedata
+
+    ascii_only = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-")
+    return slug[:60].strip("-") or fallback
