@@ -18,11 +18,12 @@ import textwrap
 import plotly.graph_objects as go
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 from .bank import Bank
 from .scoring import AreaScore
 
-CHART_TITLE = "Readiness by area (the team's self-assessment)"
+CHART_TITLE = "Readiness by area, % of the top level (the team's self-assessment)"
 AXIS_TITLE = "Readiness, % of the top level"
 NOT_RATED = "Not rated"
 #: Print resolution of the document's chart.
@@ -110,34 +111,42 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
 def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_DPI) -> bytes:
     """Return the readiness chart as PNG bytes at `dpi`, sized for a portrait page (6.5 in wide)."""
     positions, labels = _level_ticks(bank)
-    n = max(len(scores), 1)
-    figure = Figure(figsize=(6.5, 1.1 + 0.5 * n), dpi=dpi)
-    FigureCanvasAgg(figure)
+    titles = [textwrap.fill(s.title, 28) for s in scores]
+    width, height = 6.5, 0.9 + 0.27 * max(len(scores), 1)
+    figure = Figure(figsize=(width, height), dpi=dpi)
+    canvas = FigureCanvasAgg(figure)
+    # Margins are measured, not found by tight_layout, which draws the whole figure an extra time.
+    renderer = canvas.get_renderer()
+    title_font = FontProperties(size=9)
+    widest = max((renderer.get_text_width_height_descent(line, title_font, ismath=False)[0]
+                  for title in titles for line in title.splitlines()), default=0.0)
+    left = (widest * 72 / dpi / 72 + 0.2) / width  # pixels at dpi -> inches, plus room for tick marks
+    figure.subplots_adjust(left=min(left, 0.5), right=1 - 0.45 / width, top=1 - 0.32 / height, bottom=0.4 / height)
     ax = figure.add_subplot()
     rows = list(range(len(scores)))
     rated = [(i, s) for i, s in zip(rows, scores) if s.percent is not None]
-    ax.barh([i for i, _ in rated], [s.percent for _, s in rated], height=0.6, color="white",
+    ax.barh([i for i, _ in rated], [s.percent for _, s in rated], height=0.62, color="white",
             edgecolor=_BAR_COLOUR, hatch="///", linewidth=1.2, zorder=2)
     for i, score in zip(rows, scores):
         x = score.percent if score.percent is not None else 0
         # A long bar carries its words inside, on a white patch, so they never run off the page.
         inside = x > _INSIDE_FROM
         ax.text(x - 1.5 if inside else x + 1.5, i, _bar_text(score), va="center", ha="right" if inside else "left",
-                fontsize=8.5, color=_TEXT_COLOUR, zorder=3,
+                fontsize=8.5, color=_TEXT_COLOUR, zorder=3, parse_math=False,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
-    ax.set_yticks(rows, [textwrap.fill(s.title, 28) for s in scores], fontsize=9)
-    ax.invert_yaxis()
+    # parse_math=False: an area title with two "$" in it is text, not a formula.
+    ax.set_yticks(rows, titles, fontsize=9, parse_math=False)
+    ax.set_ylim(len(scores) - 0.5, -0.5)  # first area at the top
     ax.set_xlim(0, 100)
     ax.set_xticks(positions, labels, fontsize=7.5)
-    ax.set_xlabel(AXIS_TITLE, fontsize=8.5)
     ax.grid(axis="x", color="#999999", linewidth=0.6, linestyle=":", zorder=0)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title(CHART_TITLE, fontsize=10.5, loc="left", fontweight="bold")
-    figure.tight_layout()
+    figure.suptitle(CHART_TITLE, x=0.02, y=1 - 0.08 / height, ha="left", va="top", fontsize=10.5,
+                    fontweight="bold")
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 3})
+    figure.savefig(buffer, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
