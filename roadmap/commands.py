@@ -1,1 +1,2 @@
 """Imports the modules that add subcommands to the command line (see cli.EXTRA_COMMANDS)."""
+from . import plans_cli  # noqa: F401
