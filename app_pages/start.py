@@ -1,18 +1,108 @@
-"""Start: what the planner is for, and where a team begins."""
+"""Start: what the planner is for; start a new plan, resume one by code, open a plan file or the sample."""
 
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
 
-from ui.state import current_bank
+from roadmap.plan import District, Member, Plan, PlanFileError, plan_from_json
+from roadmap.sample import sample_plan
+from roadmap.store import UnknownCodeError
+from ui.plans import CODE, leave_plan, open_by_code, resume_from_cookie, start_plan
+from ui.state import current_bank, flush_cookie, init_state, notify, plan_session, show_notice
 
+PLAN_PAGE = "app_pages/plan.py"
+
+init_state()
 bank = current_bank()
+flush_cookie()
 
 st.title("Teacher leadership plan")
+show_notice()
+
+if resume_from_cookie(bank) and plan_session() is not None:
+    session = plan_session()
+    st.success(f"You are working on the plan for {session.plan.district.name or 'your district'}.")
+    st.page_link(PLAN_PAGE, label="Carry on with this plan", icon=":material/arrow_forward:")
+    if st.session_state.get(CODE):
+        st.write("Resume code for this plan (keep it to carry on from another device):")
+        st.code(st.session_state[CODE], language=None)
+    if st.button("Close this plan on this device", help="The plan stays saved; you can open it again with its code."):
+        leave_plan()
+        st.rerun()
+    st.stop()
+
 st.write(
-    "Work through the four areas of the Aspen Institute and Leading Educators roadmap for "
-    "teacher leadership with your district team. At the end you will have a planning document, "
-    "with a readiness chart, ready to send to your school board."
+    "Work through the four areas of the Aspen Institute and Leading Educators roadmap for teacher "
+    "leadership with your district team. Rate where your district stands on each high-impact action, "
+    "answer the report's key questions, and leave with a planning document, with a readiness chart, "
+    "ready to send to your school board. Everything is saved as you go."
 )
-st.subheader("The four areas")
+
+new_tab, code_tab, file_tab, sample_tab = st.tabs(
+    ["Start a new plan", "Resume with a code", "Open a plan file", "Try the sample"])
+
+with new_tab:
+    with st.form("new_plan", border=False):
+        name = st.text_input("District name", max_chars=200, placeholder="e.g. Springfield Public Schools",
+                             key="_new:name")
+        when = st.date_input("Date of this planning session", value=dt.date.today(), format="YYYY-MM-DD",
+                             key="_new:date")
+        st.write("Planning team (you can change this later)")
+        team = st.data_editor(
+            pd.DataFrame({"name": pd.Series([], dtype="string"), "role": pd.Series([], dtype="string")}),
+            num_rows="dynamic", hide_index=True, width="stretch", key="_new_team",
+            column_config={"name": st.column_config.TextColumn("Name", max_chars=200),
+                           "role": st.column_config.TextColumn("Role", max_chars=200)},
+        )
+        started = st.form_submit_button("Start the plan", type="primary")
+    if started:
+        if not name.strip():
+            st.error("Give the district's name to start a plan.")
+        else:
+            members = [Member(name=str(r["name"]).strip(), role=str(r["role"] or "").strip())
+                       for r in team.fillna("").to_dict("records") if str(r["name"]).strip()]
+            start_plan(bank, Plan(district=District(name=name, date=when, team=members)))
+            notify("success", "Your plan is started and saved. Note the resume code in the sidebar "
+                              "to carry on later or from another device.")
+            st.switch_page(PLAN_PAGE)
+
+with code_tab:
+    with st.form("resume", border=False):
+        code = st.text_input("Resume code", max_chars=40, placeholder="e.g. K7QF-M2XR-9P", key="_resume:code",
+                             help="The code shown when the plan was started, and on the last page of its document.")
+        resume = st.form_submit_button("Open the plan", type="primary")
+    if resume:
+        try:
+            open_by_code(bank, code)
+        except UnknownCodeError as exc:
+            st.error(str(exc))
+        else:
+            st.switch_page(PLAN_PAGE)
+
+with file_tab:
+    upload = st.file_uploader("Plan file (.json) saved from this planner", type=["json"], key="_upload")
+    if upload is not None and st.button("Open this plan file", type="primary"):
+        try:
+            plan = plan_from_json(upload.getvalue())
+        except PlanFileError as exc:
+            st.error(str(exc))
+        else:
+            start_plan(bank, plan)
+            notify("success", f"Opened the plan for {plan.district.name or 'your district'}. It now has its own "
+                              "resume code and is saved here as you go.")
+            st.switch_page(PLAN_PAGE)
+
+with sample_tab:
+    st.write("See what a finished plan looks like: a fictional district with every question answered. "
+             "It is a separate plan, so changing it harms nothing.")
+    if st.button("Open the sample plan"):
+        start_plan(bank, sample_plan(bank), step=len(bank.areas) + 1)
+        st.switch_page(PLAN_PAGE)
+
+st.subheader("The areas of the roadmap")
 for number, area in enumerate(bank.areas, start=1):
     st.markdown(f"**{number}. {area.title}**")
     st.caption(area.summary)
+st.caption("Source: Leading from the Front of the Classroom: A Roadmap for Teacher Leadership that Works "
+           "(Aspen Institute Education & Society Program and Leading Educators, 2014).")

@@ -1,25 +1,47 @@
-"""Session-state keys and the cached resources every page uses.
+"""Session-state keys, the cached resources every page uses, and the device cookie.
 
-Answers live in one Plan object under PLAN, never only in widget keys: Streamlit
-forgets the keys of widgets on pages that are not drawn.
+Answers live in one PlanSession under SESSION, never only in widget keys: Streamlit
+forgets the keys of widgets on pages that are not drawn. Widget keys derive from
+stable ids (`widget_key`), and are seeded from the plan before a widget is drawn.
 """
 
 from __future__ import annotations
 
+import json
 import os
 
 import streamlit as st
 
 from roadmap.bank import DEFAULT_BANK_PATH, Bank, BankSource
+from roadmap.session import PlanSession
+from roadmap.store import Store
 
-PLAN = "plan"
-STEP = "step"
+SESSION = "plan_session"  # the PlanSession this browser tab works on, or absent
+STEP = "step"  # 0 = team, 1..N = areas, N + 1 = review
+WHO = "who"  # the name this person types, shown in answer history
+NOTICE = "notice"  # a one-off message for the next run: (kind, text)
+ERRORS = "errors"  # widget key -> plain message about a refused change
+DEVICE = "device_token"  # this browser's device token, once issued
+COOKIE_PENDING = "cookie_pending"  # ("set", token) or ("clear", "") to send to the browser
+WIDGET_GEN = "widget_gen"  # bumped to make every widget reseed from the plan
 BANK_PATH_ENV = "ROADMAP_BANK"
+COOKIE_NAME = "roadmap_device"
+COOKIE_DAYS = 60
 
 
 @st.cache_resource
 def bank_source(path: str) -> BankSource:
     return BankSource(path)
+
+
+@st.cache_resource
+def _store(url: str | None, data_dir: str | None) -> Store:
+    return Store(url)
+
+
+def store() -> Store:
+    """Return the one Store (and its connection pool) shared by every session of this server."""
+    return _store(os.environ.get("DATABASE_URL"), os.environ.get("ROADMAP_DATA_DIR"))
 
 
 def current_bank() -> Bank:
@@ -36,3 +58,72 @@ def current_bank() -> Bank:
             st.stop()
         st.warning(f"The question bank file has problems, so the planner keeps using the last good version:\n\n{lines}")
     return bank
+
+
+def init_state() -> None:
+    st.session_state.setdefault(STEP, 0)
+    st.session_state.setdefault(WHO, "")
+    st.session_state.setdefault(ERRORS, {})
+    st.session_state.setdefault(WIDGET_GEN, 0)
+
+
+def plan_session() -> PlanSession | None:
+    return st.session_state.get(SESSION)
+
+
+def widget_key(item_id: str, part: str = "") -> str:
+    """Return the widget key for a question or action id (and a part such as 'note')."""
+    gen = st.session_state.get(WIDGET_GEN, 0)
+    return f"_w{gen}:{item_id}:{part}" if part else f"_w{gen}:{item_id}"
+
+
+def reseed_widgets() -> None:
+    """Make every widget take its value from the plan again (after a refresh or a plan switch)."""
+    st.session_state[WIDGET_GEN] = st.session_state.get(WIDGET_GEN, 0) + 1
+    st.session_state[ERRORS] = {}
+
+
+def notify(kind: str, text: str) -> None:
+    st.session_state[NOTICE] = (kind, text)
+
+
+def show_notice() -> None:
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        kind, text = notice
+        {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(text)
+
+
+# The device cookie -----------------------------------------------------------
+# The browser keeps a random device token (never the resume code) so a refresh or
+# a server restart brings the team back to its plan. Streamlit can read cookies
+# (st.context.cookies) but not set them; a same-origin component iframe can.
+
+
+def device_token_from_browser() -> str | None:
+    try:
+        value = st.context.cookies.get(COOKIE_NAME)
+    except Exception:  # no browser behind this session (AppTest, bare mode)
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def remember_device(token: str) -> None:
+    st.session_state[DEVICE] = token
+    st.session_state[COOKIE_PENDING] = ("set", token)
+
+
+def forget_device() -> None:
+    st.session_state.pop(DEVICE, None)
+    st.session_state[COOKIE_PENDING] = ("clear", "")
+
+
+def flush_cookie() -> None:
+    """Send a pending cookie change to the browser (an invisible, same-origin component)."""
+    pending = st.session_state.pop(COOKIE_PENDING, None)
+    if not pending:
+        return
+    action, token = pending
+    age = COOKIE_DAYS * 86400 if action == "set" else 0
+    value = json.dumps(f"{COOKIE_NAME}={token}; Max-Age={age}; Path=/; SameSite=Strict")
+    st.iframe(f"<script>window.parent.document.cookie = {value};</script>", height=1)

@@ -1,0 +1,31 @@
+"""The wizard: the team, one step per roadmap area, then the review. The step lives in session state."""
+
+import streamlit as st
+
+from ui.nav import back_next, current_step, sidebar
+from ui.plans import resume_from_cookie
+from ui.state import current_bank, flush_cookie, init_state, plan_session, show_notice
+from ui.steps import draw_area, draw_review, draw_team
+
+init_state()
+bank = current_bank()
+flush_cookie()
+
+if not resume_from_cookie(bank) or plan_session() is None:
+    st.switch_page("app_pages/start.py")
+
+step = current_step(bank)
+district = plan_session().plan.district.name
+st.caption(f"Teacher leadership plan · {district}" if district else "Teacher leadership plan")
+show_notice()
+
+if step == 0:
+    draw_team(bank)
+elif step <= len(bank.areas):
+    draw_area(bank, bank.areas[step - 1], step)
+else:
+    draw_review(bank)
+
+st.divider()
+back_next(bank, step)
+sidebar(bank, step)  # drawn last so its progress counts include this run's saves

@@ -1,0 +1,322 @@
+"""The wizard, page by page in AppTest: start a plan, answer every kind of question, move around, review."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from roadmap.plan import progress
+from roadmap.scoring import score_areas
+from roadmap.store import Store
+
+from .conftest import ROOT
+
+TIMEOUT = 30
+
+
+@pytest.fixture
+def database_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'roadmap.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+
+
+def session_of(at: AppTest):
+    return at.session_state["plan_session"]
+
+
+def key(at: AppTest, item_id: str, part: str = "") -> str:
+    gen = at.session_state["widget_gen"]
+    return f"_w{gen}:{item_id}:{part}" if part else f"_w{gen}:{item_id}"
+
+
+def button(at: AppTest, label: str):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r} among {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def start_plan(at: AppTest, name: str = "Springfield Public Schools") -> AppTest:
+    at.run()
+    at.text_input(key="_new:name").input(name)
+    button(at, "Start the plan").click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def go_to(at: AppTest, step: int) -> None:
+    at.button(key=f"_nav:{step}").click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_start_page_says_what_the_team_will_have_at_the_end(database_url):
+    at = new_app().run()
+    assert at.title[0].value == "Teacher leadership plan"
+    assert "planning document" in at.markdown[0].value
+    assert [t.label for t in at.tabs] == ["Start a new plan", "Resume with a code", "Open a plan file", "Try the sample"]
+
+
+def test_starting_a_plan_needs_a_district_name(database_url):
+    at = new_app().run()
+    button(at, "Start the plan").click()
+    at.run()
+    assert "district's name" in at.error[0].value
+    assert "plan_session" not in at.session_state
+
+
+def test_new_plan_opens_on_the_first_area_with_a_resume_code(database_url, bank):
+    at = start_plan(new_app())
+    assert at.header[0].value == "1. Design for impact"
+    code = at.session_state["resume_code"]
+    assert len(code.replace("-", "")) == 10
+    stored = Store(database_url).open_by_code(code)
+    assert stored.plan.district.name == "Springfield Public Schools"
+    labels = [b.label for b in at.sidebar.button]
+    assert labels[0] == "Your team"
+    assert labels[1].startswith("1. Design for impact (0/")
+    assert "required missing" in labels[1]
+    assert labels[-1] == "Review and export"
+
+
+def answer_every_kind(at: AppTest, bank) -> dict:
+    """Answer one question of each kind and rate actions, moving through the steps; return what was entered."""
+    entered = {}
+    # Area 1: text, short text, ratings with a note.
+    at.text_area(key=key(at, "q-priorities")).input("Mathematics in grades 6-8 🎉 <script>alert(1)</script>")
+    at.run()
+    at.text_input(key=key(at, "q-initiative-name")).input("Lead from the Classroom")
+    at.run()
+    at.radio(key=key(at, "act-align-purpose", "level")).set_value("developing")
+    at.run()
+    at.text_input(key=key(at, "act-align-purpose", "note")).input("Purpose drafted at the workshop")
+    at.run()
+    at.radio(key=key(at, "act-engage-stakeholders", "level")).set_value("not-applicable")
+    at.run()
+    entered["q-priorities"] = "Mathematics in grades 6-8 🎉 <script>alert(1)</script>"
+    entered["q-initiative-name"] = "Lead from the Classroom"
+    # Area 3: a choice; area 4: decision, domains, multi choice.
+    go_to(at, 3)
+    at.radio(key=key(at, "q-review-cadence")).set_value("quarterly")
+    at.run()
+    entered["q-review-cadence"] = "quarterly"
+    go_to(at, 4)
+    at.radio(key=key(at, "q-tight-loose", "pole")).set_value("tight")
+    at.run()
+    at.text_area(key=key(at, "q-tight-loose", "rationale")).input("Selection and training are tight.")
+    at.run()
+    entered["q-tight-loose"] = {"pole": "tight", "rationale": "Selection and training are tight."}
+    at.checkbox(key=key(at, "q-domains", "tlms-4")).check()
+    at.run()
+    at.checkbox(key=key(at, "q-domains", "tlms-1")).check()
+    at.run()
+    entered["q-domains"] = ["tlms-1", "tlms-4"]
+    at.checkbox(key=key(at, "q-recognition", "stipend")).check()
+    at.run()
+    entered["q-recognition"] = ["stipend"]
+    for action in bank.areas[3].actions:
+        at.radio(key=key(at, action.id, "level")).set_value("emerging")
+        at.run()
+    return entered
+
+
+def test_every_kind_of_answer_survives_going_back_and_forth(database_url, bank):
+    at = start_plan(new_app())
+    entered = answer_every_kind(at, bank)
+    for step in (0, 1, 2, 3, 4, 5, 2, 1, 4):
+        go_to(at, step)
+    plan = session_of(at).plan
+    for question_id, value in entered.items():
+        assert plan.answers[question_id] == value
+    assert plan.ratings["act-align-purpose"].level == "developing"
+    assert plan.ratings["act-align-purpose"].note == "Purpose drafted at the workshop"
+    # The widgets show the saved answers again after all that moving about.
+    assert at.text_area(key=key(at, "q-tight-loose", "rationale")).value == "Selection and training are tight."
+    assert at.checkbox(key=key(at, "q-domains", "tlms-4")).value is True
+    go_to(at, 1)
+    assert at.text_area(key=key(at, "q-priorities")).value == entered["q-priorities"]
+    # And the database has them too: a new device opening the code sees the same plan.
+    stored = Store(database_url).open_by_code(at.session_state["resume_code"])
+    assert {k: stored.plan.answers[k] for k in entered} == entered
+
+
+def test_user_text_is_shown_as_text_never_as_html(database_url):
+    at = start_plan(new_app())
+    at.text_area(key=key(at, "q-priorities")).input("<script>alert('x')</script>")
+    at.run()
+    go_to(at, 2)
+    go_to(at, 1)
+    assert at.text_area(key=key(at, "q-priorities")).value == "<script>alert('x')</script>"
+    assert not any("<script>" in m.value for m in at.markdown)
+
+
+def test_an_answer_over_the_limit_is_refused_and_the_saved_one_stays(database_url):
+    at = start_plan(new_app())
+    at.text_area(key=key(at, "q-priorities")).input("Mathematics first")
+    at.run()
+    at.text_area(key=key(at, "q-priorities")).input("x" * 100_000)
+    at.run()
+    assert "limit of 100,000 characters" in at.error[0].value
+    assert session_of(at).plan.answers["q-priorities"] == "Mathematics first"
+    assert at.text_area(key=key(at, "q-priorities")).value == "Mathematics first"
+
+
+def test_sidebar_progress_counts_what_is_answered(database_url, bank):
+    at = start_plan(new_app())
+    at.text_area(key=key(at, "q-priorities")).input("Maths")
+    at.run()
+    at.radio(key=key(at, "act-align-purpose", "level")).set_value("emerging")
+    at.run()
+    total = len(bank.areas[0].questions) + len(bank.areas[0].actions)
+    first = at.sidebar.button[1].label
+    assert first.startswith(f"1. Design for impact (2/{total}, 2 required missing")
+
+
+def test_review_scores_match_the_scoring_functions_and_list_what_is_missing(database_url, bank):
+    at = start_plan(new_app())
+    answer_every_kind(at, bank)
+    go_to(at, len(bank.areas) + 1)
+    assert at.header[0].value == "Review and export"
+    plan = session_of(at).plan
+    scores = score_areas(plan, bank)
+    table = at.table[0].value
+    assert list(table["Readiness"]) == [s.label for s in scores]
+    assert list(table["Readiness"])[0] == "75%"  # developing (3) of 4; the other action is not applicable
+    missing_areas = [a for a in progress(plan, bank) if not a.complete]
+    go_buttons = [b.label for b in at.button if b.label.startswith("Go to ")]
+    assert go_buttons == [f"Go to {a.title}" for a in missing_areas]
+    required_lines = [t.value for t in at.text if t.value.startswith("Required: ")]
+    assert f"Required: {bank.questions['q-beyond-career-pathway'].text}" in required_lines
+    assert f"Required: {bank.questions['q-priorities'].text}" not in required_lines
+    button(at, "Go to Know the context").click()
+    at.run()
+    assert at.header[0].value == "2. Know the context"
+
+
+def test_sample_plan_opens_on_the_review_complete(database_url, bank):
+    at = new_app().run()
+    button(at, "Open the sample plan").click()
+    at.run()
+    assert at.header[0].value == "Review and export"
+    assert at.success[0].value == "Every question is answered and every action rated."
+    downloads = [d.label for d in at.get("download_button")]
+    assert "Download the plan (.docx)" in str(downloads) or downloads
+
+
+def test_a_fifth_area_and_extra_question_appear_without_code_changes(database_url, bank_with_fifth_area, monkeypatch):
+    _, path = bank_with_fifth_area
+    monkeypatch.setenv("ROADMAP_BANK", str(path))
+    at = start_plan(new_app())
+    labels = [b.label for b in at.sidebar.button]
+    assert any(label.startswith("5. Sustain the work") for label in labels)
+    go_to(at, 5)
+    assert at.header[0].value == "5. Sustain the work"
+    at.text_area(key=key(at, "q-after-pilot")).input("A line in the district budget")
+    at.run()
+    assert session_of(at).plan.answers["q-after-pilot"] == "A line in the district budget"
+
+
+def test_resume_code_opens_the_plan_and_a_wrong_code_is_refused(database_url):
+    first = start_plan(new_app())
+    first.text_area(key=key(first, "q-priorities")).input("Retention of new teachers")
+    first.run()
+    code = first.session_state["resume_code"]
+
+    other = new_app().run()
+    other.text_input(key="_resume:code").input("ZZZZ-ZZZZ-ZZ")
+    button(other, "Open the plan").click()
+    other.run()
+    assert "No plan has that code" in other.error[0].value
+    other.text_input(key="_resume:code").input(code.lower().replace("-", " "))
+    button(other, "Open the plan").click()
+    other.run()
+    assert session_of(other).plan.answers["q-priorities"] == "Retention of new teachers"
+
+
+def test_team_details_are_saved_from_the_team_step(database_url):
+    at = start_plan(new_app())
+    go_to(at, 0)
+    assert at.header[0].value == "Your team"
+    at.text_input(key=key(at, "district", "name")).input("Springfield Unified")
+    at.run()
+    at.date_input(key=key(at, "district", "date")).set_value(dt.date(2026, 12, 1))
+    at.run()
+    stored = Store(database_url).open_by_code(at.session_state["resume_code"])
+    assert stored.plan.district.name == "Springfield Unified"
+    assert stored.plan.district.date == dt.date(2026, 12, 1)
+
+
+def test_teammates_answers_appear_when_moving_between_steps(database_url, bank):
+    first = start_plan(new_app())
+    code = first.session_state["resume_code"]
+    second = new_app().run()
+    second.text_input(key="_resume:code").input(code)
+    button(second, "Open the plan").click()
+    second.run()
+    go_to(second, 2)
+    second.text_area(key=key(second, "q-identify-top-teachers")).input("Not yet: ratings do not separate teachers")
+    second.run()
+    go_to(first, 2)
+    assert first.text_area(key=key(first, "q-identify-top-teachers")).value == "Not yet: ratings do not separate teachers"
+
+
+def test_two_people_changing_one_answer_see_both_versions(database_url, bank):
+    first = start_plan(new_app())
+    code = first.session_state["resume_code"]
+    second = new_app().run()
+    second.text_input(key="_resume:code").input(code)
+    button(second, "Open the plan").click()
+    second.run()
+    second.text_area(key=key(second, "q-priorities")).input("Theirs: mathematics")
+    second.run()
+    first.text_area(key=key(first, "q-priorities")).input("Mine: retention")
+    first.run()
+    assert "after you opened it" in first.warning[0].value
+    shown = {t.label: t.value for t in first.text_area if t.label in ("Your version", "a teammate's version")
+             or t.label.endswith("'s version")}
+    assert "Mine: retention" in shown.values() and "Theirs: mathematics" in shown.values()
+    assert Store(database_url).open_by_code(code).plan.answers["q-priorities"] == "Theirs: mathematics"
+    button(first, "Keep my version").click()
+    first.run()
+    assert Store(database_url).open_by_code(code).plan.answers["q-priorities"] == "Mine: retention"
+
+
+def test_table_rows_added_edited_and_deleted_are_saved(database_url, bank):
+    at = start_plan(new_app())
+    go_to(at, 3)
+    table_key = key(at, "q-measures")
+    at.session_state[table_key] = {"edited_rows": {}, "added_rows": [
+        {"measure": "Students meeting growth targets", "baseline": "41%", "target": "55%"},
+        {"measure": "New teachers returning", "baseline": "74%", "target": "85%"}], "deleted_rows": []}
+    at.run()
+    rows = session_of(at).plan.answers["q-measures"]
+    assert [r["measure"] for r in rows] == ["Students meeting growth targets", "New teachers returning"]
+    assert rows[0]["by-when"] == ""
+    go_to(at, 4)
+    go_to(at, 3)
+    table_key = key(at, "q-measures")
+    assert list(at.data_editor(key=table_key).value["measure"]) == [
+        "Students meeting growth targets", "New teachers returning"]
+    at.session_state[table_key] = {"edited_rows": {1: {"target": "90%"}}, "added_rows": [], "deleted_rows": [0]}
+    at.run()
+    assert session_of(at).plan.answers["q-measures"] == [
+        {"measure": "New teachers returning", "baseline": "74%", "target": "90%", "by-when": "",
+         "data-source": "", "owner": ""}]
+
+
+def test_team_members_are_saved_from_the_team_table(database_url):
+    at = start_plan(new_app())
+    go_to(at, 0)
+    at.session_state[key(at, "team")] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"name": "Maria Delgado", "role": "Assistant Superintendent"}, {"name": "Tom Becker", "role": "Teacher"}]}
+    at.run()
+    stored = Store(database_url).open_by_code(at.session_state["resume_code"])
+    assert [(m.name, m.role) for m in stored.plan.district.team] == [
+        ("Maria Delgado", "Assistant Superintendent"), ("Tom Becker", "Teacher")]

@@ -1,0 +1,84 @@
+"""The wizard's steps: the sidebar step list with progress, Back / Next, and moving between steps.
+
+Step 0 is the team, steps 1..N are the bank's areas in order, step N + 1 is the review.
+Moving to a step pulls in what teammates saved meanwhile and reseeds the widgets.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from roadmap.bank import Bank
+from roadmap.plan import overall_percent, progress
+
+from .state import DEVICE, STEP, WHO, plan_session, reseed_widgets, store
+
+
+def step_titles(bank: Bank) -> list[str]:
+    return ["Your team"] + [f"{n}. {a.title}" for n, a in enumerate(bank.areas, start=1)] + ["Review and export"]
+
+
+def current_step(bank: Bank) -> int:
+    last = len(bank.areas) + 1
+    step = min(max(int(st.session_state.get(STEP, 0)), 0), last)
+    st.session_state[STEP] = step
+    return step
+
+
+def go(step: int) -> None:
+    """Callback: move to step, picking up teammates' changes on the way."""
+    st.session_state[STEP] = step
+    session = plan_session()
+    if session is not None:
+        session.refresh()
+        token = st.session_state.get(DEVICE)
+        if token:
+            store().remember_step(token, step)
+    reseed_widgets()
+
+
+def sidebar(bank: Bank, step: int) -> None:
+    """Draw the plan's name, resume code, save status and the step list with progress."""
+    session = plan_session()
+    areas = progress(session.plan, bank)
+    with st.sidebar:
+        st.markdown("**Teacher leadership plan**")
+        st.text(session.plan.district.name or "District not named yet")
+        percent = overall_percent(areas)
+        st.progress(percent / 100, text=f"{percent}% answered and rated")
+        for index, title in enumerate(step_titles(bank)):
+            if 1 <= index <= len(areas):
+                area = areas[index - 1]
+                status = f"{area.done}/{area.total}"
+                if area.missing_required:
+                    status += f", {len(area.missing_required)} required missing"
+                label = f"{'✓ ' if area.complete else ''}{title} ({status})"
+            else:
+                label = title
+            st.button(label, key=f"_nav:{index}", on_click=go, args=(index,), width="stretch",
+                      type="primary" if index == step else "secondary",
+                      help="You are here" if index == step else None)
+        st.divider()
+        st.text_input("Your name (shown in the answer history)", key=WHO, max_chars=80,
+                      on_change=_set_who)
+        if session.saved_at:
+            st.caption(f"Saved {session.saved_at.strftime('%H:%M')}. Every change is saved as you go.")
+        else:
+            st.caption("Every change is saved as you go.")
+
+
+def _set_who() -> None:
+    session = plan_session()
+    if session is not None:
+        session.who = st.session_state.get(WHO, "").strip()
+
+
+def back_next(bank: Bank, step: int) -> None:
+    last = len(bank.areas) + 1
+    titles = step_titles(bank)
+    back, _, forward = st.columns([2, 1, 2])
+    if step > 0:
+        back.button(f"← {titles[step - 1]}", key="_back", on_click=go, args=(step - 1,), width="stretch")
+    if step < last:
+        forward.button(f"{titles[step + 1]} →", key="_next", on_click=go, args=(step + 1,), type="primary",
+                       width="stretch")

@@ -1,0 +1,66 @@
+"""Starting, opening and leaving a plan: the only places a PlanSession is created or dropped."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from roadmap.bank import Bank
+from roadmap.plan import Plan
+from roadmap.session import PlanSession
+
+from .state import (
+    DEVICE, SESSION, STEP, WHO, device_token_from_browser, forget_device, remember_device, reseed_widgets, store,
+)
+
+CODE = "resume_code"  # the display code of the open plan, when this device knows it
+LEFT = "left_device_token"  # the device token of a plan closed on purpose: not to be reopened from the cookie
+
+
+def _open(bank: Bank, plan_id: str, code: str | None, step: int = 1, new_device: bool = True) -> None:
+    db = store()
+    st.session_state[SESSION] = PlanSession.open(db, bank, plan_id, st.session_state.get(WHO, ""))
+    st.session_state[CODE] = code or db.code_for(plan_id)
+    st.session_state[STEP] = step
+    if new_device:
+        remember_device(db.issue_device_token(plan_id))
+    reseed_widgets()
+
+
+def start_plan(bank: Bank, plan: Plan, step: int = 1) -> str:
+    """Store plan as a new plan, open it on this device and return its resume code."""
+    created = store().create_plan(plan, st.session_state.get(WHO, ""))
+    _open(bank, created.plan_id, created.code, step)
+    return created.code
+
+
+def open_by_code(bank: Bank, code: str) -> None:
+    """Open the plan with this resume code; raises store.UnknownCodeError if there is none."""
+    client = st.context.headers.get("X-Forwarded-For") or st.context.ip_address or "unknown"
+    stored = store().open_by_code(code, client=client)
+    _open(bank, stored.plan_id, code.strip().upper())
+
+
+def resume_from_cookie(bank: Bank) -> bool:
+    """Reopen this browser's plan and step from its device cookie; return True if it did."""
+    if st.session_state.get(SESSION) is not None:
+        return True
+    token = st.session_state.get(DEVICE) or device_token_from_browser()
+    if not token or token == st.session_state.get(LEFT):
+        return False
+    db = store()
+    plan_id = db.plan_for_device(token)
+    if plan_id is None:
+        return False
+    st.session_state[DEVICE] = token
+    _open(bank, plan_id, None, db.step_for_device(token), new_device=False)
+    return True
+
+
+def leave_plan() -> None:
+    """Close the plan on this device (it stays saved) so another plan can be started or opened."""
+    st.session_state[LEFT] = st.session_state.get(DEVICE) or device_token_from_browser()
+    for key in (SESSION, CODE):
+        st.session_state.pop(key, None)
+    st.session_state[STEP] = 0
+    forget_device()
+    reseed_widgets()

@@ -1,0 +1,244 @@
+"""The wizard's three kinds of step: the team, one roadmap area, and the review with its downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from roadmap.bank import Area, Bank
+from roadmap.charts import build_readiness_figure, readiness_alt_text
+from roadmap.document import SECTIONS, DocumentOptions, build_blank_template, build_plan_document, document_filename, to_docx_bytes
+from roadmap.plan import District, Member, progress
+from roadmap.scoring import score_areas
+from roadmap.session import answer_key
+from roadmap.store import StaleEntryError
+from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, slugify
+
+from .nav import go
+from .plans import CODE, leave_plan
+from .state import ERRORS, notify, plan_session, reseed_widgets, store, widget_key
+from .widgets import _conflict_text, apply_editor_changes, render_action, render_question
+
+# The team --------------------------------------------------------------------
+
+
+def _team_rows() -> list[dict[str, str]]:
+    base = st.session_state[widget_key("team", "base")]
+    return apply_editor_changes(base, st.session_state.get(widget_key("team")) or {}, ["name", "role"])
+
+
+def _on_district() -> None:
+    """Save the district's name, date and team as one entry (callback, and after team edits)."""
+    session = plan_session()
+    current = session.plan.district
+    st.session_state[ERRORS].pop(widget_key("district"), None)
+    try:
+        district = District(
+            name=st.session_state.get(widget_key("district", "name"), current.name) or "",
+            date=st.session_state.get(widget_key("district", "date"), current.date),
+            team=[Member(name=r["name"], role=r.get("role", "")) for r in _team_rows() if (r.get("name") or "").strip()],
+        )
+    except (TextTooLongError, ValueError) as exc:
+        st.session_state[ERRORS][widget_key("district")] = f"Not saved: {str(exc).splitlines()[0]}"
+        return
+    if district != current:
+        session.set_district(district)
+
+
+def draw_team(bank: Bank) -> None:
+    session = plan_session()
+    district = session.plan.district
+    st.header("Your team")
+    st.write("Who is planning, and for which district. This goes on the cover of the plan.")
+    name_key, date_key, team_key = widget_key("district", "name"), widget_key("district", "date"), widget_key("team")
+    st.session_state.setdefault(name_key, district.name)
+    st.session_state.setdefault(date_key, district.date or dt.date.today())
+    st.session_state.setdefault(widget_key("team", "base"), [{"name": m.name, "role": m.role} for m in district.team])
+    st.text_input("District name", key=name_key, max_chars=MAX_SHORT_CHARS, on_change=_on_district)
+    st.date_input("Date of this planning session", key=date_key, format="YYYY-MM-DD", on_change=_on_district)
+    st.write("Planning team")
+    st.data_editor(
+        pd.DataFrame(st.session_state[widget_key("team", "base")], columns=["name", "role"], dtype="string"),
+        key=team_key, num_rows="dynamic", hide_index=True, width="stretch",
+        column_config={"name": st.column_config.TextColumn("Name", max_chars=MAX_SHORT_CHARS),
+                       "role": st.column_config.TextColumn("Role", max_chars=MAX_SHORT_CHARS)},
+    )
+    if "district" not in session.conflicts:
+        _on_district()  # saves only if the team table changed
+    message = st.session_state[ERRORS].get(widget_key("district"))
+    if message:
+        st.error(message)
+    conflict = session.conflicts.get("district")
+    if conflict:
+        st.warning(f"{conflict.by} changed the team details after you opened them; showing their version.")
+        session.take_theirs("district")
+        reseed_widgets()
+    if st.session_state.get(CODE):
+        st.subheader("Resume code")
+        st.write("Anyone with this code can open and edit this plan, from any device. Keep it for next time; "
+                 "it is also printed on the last page of the plan document.")
+        st.code(st.session_state[CODE], language=None)
+
+
+# One area --------------------------------------------------------------------
+
+
+def draw_area(bank: Bank, area: Area, step: int) -> None:
+    st.header(f"{step}. {area.title}")
+    st.write(area.summary)
+    if area.actions:
+        st.subheader("Readiness on the high-impact actions")
+        st.caption("The report's high-impact actions for this area. For each, choose where your district "
+                   "stands today; the level descriptions are under each choice.")
+        for action in area.actions:
+            with st.container(border=True):
+                render_action(action, bank)
+    if area.questions:
+        st.subheader("Questions")
+        for question in area.questions:
+            with st.container(border=True):
+                render_question(question, bank)
+
+
+# The review ------------------------------------------------------------------
+
+
+def draw_review(bank: Bank) -> None:
+    session = plan_session()
+    plan = session.plan
+    scores = score_areas(plan, bank)
+    areas = progress(plan, bank)
+    st.header("Review and export")
+
+    st.subheader("Readiness by area")
+    st.plotly_chart(build_readiness_figure(scores, bank), config={"displayModeBar": False},
+                    alt=readiness_alt_text(scores))
+    st.table(pd.DataFrame(
+        [{"Area": s.title, "Actions rated": f"{s.rated} of {s.actions}", "Mean level (1-4)": s.mean_label,
+          "Readiness": s.label} for s in scores]).set_index("Area"))
+    st.caption("A self-assessment by the planning team. Each area's readiness is the mean level of its rated "
+               "actions as a share of the top level; actions marked not applicable are left out.")
+
+    with st.expander("Ratings action by action"):
+        for area in bank.areas:
+            st.markdown(f"**{area.title}**")
+            rows = []
+            for action in area.actions:
+                rating = plan.ratings.get(action.id)
+                level = bank.levels_by_id.get(rating.level) if rating and rating.level else None
+                rows.append({"Action": action.text, "Level": level.label if level else "Not rated",
+                             "Evidence or note": rating.note if rating else ""})
+            if rows:
+                st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+    st.subheader("Still to do")
+    missing = [(n, a) for n, a in enumerate(areas, start=1) if a.missing_required or not a.complete]
+    if not missing:
+        st.success("Every question is answered and every action rated.")
+    for number, area in missing:
+        with st.container(border=True):
+            unanswered = area.questions - area.answered
+            unrated = area.actions - area.rated
+            parts = []
+            if unrated:
+                parts.append(f"{unrated} action{'s' if unrated != 1 else ''} not rated")
+            if unanswered:
+                parts.append(f"{unanswered} question{'s' if unanswered != 1 else ''} not answered")
+            st.markdown(f"**{number}. {area.title}**: " + ", ".join(parts))
+            for question_id in area.missing_required:
+                st.text(f"Required: {bank.questions[question_id].text}")
+            st.button(f"Go to {area.title}", key=f"_goto:{area.area_id}", on_click=go, args=(number,))
+
+    _downloads(bank)
+    _history(bank)
+    _danger_zone()
+
+
+def _downloads(bank: Bank) -> None:
+    session = plan_session()
+    plan = session.plan.model_copy(deep=True)  # the downloads see the plan as it is now
+    code = st.session_state.get(CODE)
+    st.subheader("Download")
+    with st.container(border=True):
+        st.markdown("**Teacher leadership plan (Word)**")
+        st.caption("For the school board: cover, one-page summary with the readiness chart, one section per area, "
+                   "and sources.")
+        with st.expander("Choose what goes in"):
+            chosen = [name for name, description in SECTIONS.items()
+                      if st.checkbox(description[0].upper() + description[1:], value=True, key=f"_doc:{name}")]
+            unanswered = st.radio("Questions not answered yet", ["show", "omit"], horizontal=True,
+                                  key="_doc:unanswered",
+                                  format_func={"show": "Show as \u201cNot yet answered\u201d", "omit": "Leave out"}.get)
+        if not chosen:
+            st.warning("Choose at least one part of the document to download it.")
+            return
+        options = DocumentOptions(sections=frozenset(chosen), unanswered=unanswered)
+
+        def make_document() -> bytes:
+            return to_docx_bytes(build_plan_document(plan, bank, options, resume_code=code))
+
+        st.download_button("Download the plan (.docx)", data=make_document, on_click="ignore", type="primary",
+                           file_name=document_filename(plan, dt.date.today()), icon=":material/download:",
+                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    left, right = st.columns(2)
+    with left:
+        st.download_button("Plan file (.json)", data=plan.to_json(), on_click="ignore",
+                           file_name=f"{slugify(plan.district.name)}-teacher-leadership-plan.json",
+                           mime="application/json", help="Open it again later or on another server.")
+    with right:
+        st.download_button("Blank workshop template (.docx)", on_click="ignore",
+                           data=lambda: to_docx_bytes(build_blank_template(bank)),
+                           file_name="teacher-leadership-plan-workshop-template.docx",
+                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                           help="Every question and the rubric, with room to write by hand.")
+
+
+def _restore(key: str, version: int) -> None:
+    session = plan_session()
+    try:
+        session.store.restore(session.plan_id, key, version, session.versions.get(key, 0), session.who)
+    except StaleEntryError:
+        notify("warning", "A teammate changed this answer a moment ago. Look at the newest version, "
+                          "then restore again if you still want the earlier one.")
+    session.refresh()
+    reseed_widgets()
+
+
+def _history(bank: Bank) -> None:
+    session = plan_session()
+    st.subheader("Version history")
+    st.caption("Every earlier version of every answer is kept. Pick a question to see who changed it and when, "
+               "and bring an earlier version back.")
+    ids = [q.id for a in bank.areas for q in a.questions]
+    chosen = st.selectbox("Question", ids, index=None, key="_hist:question", placeholder="Choose a question",
+                          format_func=lambda i: bank.questions[i].text)
+    if chosen is None:
+        return
+    key = answer_key(chosen)
+    entries = session.store.history(session.plan_id, key)
+    if not entries:
+        st.caption("No versions saved yet.")
+    for entry in entries:
+        with st.container(border=True):
+            when = entry.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            st.caption(f"Version {entry.version} · {entry.updated_by or 'someone'} · {when}")
+            st.text(_conflict_text(entry.value)[:2000] or "(empty)")
+            if entry.version != session.versions.get(key):
+                st.button("Restore this version", key=f"_hist:restore:{entry.version}",
+                          on_click=_restore, args=(key, entry.version))
+
+
+def _delete() -> None:
+    session = plan_session()
+    store().delete_plan(session.plan_id)
+    leave_plan()
+
+
+def _danger_zone() -> None:
+    with st.expander("Delete this plan"):
+        st.write("Deleting removes the plan, every answer and its history from this server for good. "
+                 "Download the plan file first if you may want it again.")
+        sure = st.checkbox("I understand this cannot be undone", key="_delete:sure")
+        st.button("Delete the plan for good", disabled=not sure, on_click=_delete, type="secondary")

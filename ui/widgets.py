@@ -1,0 +1,291 @@
+"""Draw one question or one action with the widget its kind calls for, and save on change.
+
+Each widget's key derives from the question or action id (`state.widget_key`). The
+key is seeded from the plan before the widget is drawn, and its `on_change`
+callback hands the new value to the PlanSession, which checks and saves it.
+User text is only ever shown through widgets or `st.text`, never as HTML.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from roadmap.bank import Action, Bank, Question
+from roadmap.plan import AnswerError, normalise_answer
+from roadmap.session import Conflict, answer_key, rating_key
+from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError
+
+from .state import ERRORS, plan_session, widget_key
+
+NOT_CHOSEN = "Not chosen yet"
+
+
+def _seed(key: str, value: Any) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _refuse(key: str, message: str, restore: Any) -> None:
+    """Show message under the widget and put back the saved value (allowed inside its own callback)."""
+    st.session_state[ERRORS][key] = message
+    st.session_state[key] = restore
+
+
+def _save(question_id: str, value: Any, key: str, restore: Any) -> None:
+    session = plan_session()
+    st.session_state[ERRORS].pop(key, None)
+    try:
+        session.answer(question_id, value)
+    except TextTooLongError as exc:
+        _refuse(key, str(exc), restore)
+    except AnswerError as exc:
+        _refuse(key, f"{exc} It was not saved.", restore)
+
+
+# Callbacks -------------------------------------------------------------------
+
+
+def _on_text(question_id: str, key: str, limit: int) -> None:
+    value = st.session_state[key] or ""
+    saved = plan_session().plan.answers.get(question_id, "")
+    if len(value) >= limit and value != saved:
+        # The browser stops at max_chars, so a longer paste arrives cut off at the limit.
+        _refuse(key, f"This answer reached the limit of {limit:,} characters, so the end of what was "
+                     "pasted was probably cut off. It was not saved, and the previous version is kept. "
+                     "Shorten the text and paste it again.", saved)
+        return
+    _save(question_id, value, key, saved)
+
+
+def _on_choice(question_id: str, key: str) -> None:
+    saved = plan_session().plan.answers.get(question_id)
+    _save(question_id, st.session_state[key] or "", key, saved)
+
+
+def _on_checks(question_id: str, ids: list[str], keys: list[str]) -> None:
+    chosen = [i for i, k in zip(ids, keys) if st.session_state.get(k)]
+    _save(question_id, chosen, keys[0], st.session_state.get(keys[0]))
+
+
+def _on_decision(question_id: str, pole_key: str, rationale_key: str) -> None:
+    value = {"pole": st.session_state.get(pole_key) or "", "rationale": st.session_state.get(rationale_key) or ""}
+    saved = plan_session().plan.answers.get(question_id) or {"pole": "", "rationale": ""}
+    session = plan_session()
+    st.session_state[ERRORS].pop(rationale_key, None)
+    try:
+        session.answer(question_id, value)
+    except (TextTooLongError, AnswerError) as exc:
+        st.session_state[ERRORS][rationale_key] = str(exc)
+        st.session_state[pole_key] = saved.get("pole") or None
+        st.session_state[rationale_key] = saved.get("rationale", "")
+
+
+def apply_editor_changes(base: list[dict[str, str]], changes: dict, columns: list[str]) -> list[dict[str, str]]:
+    """Return the rows of a table after the edits st.data_editor reports (edited, added, deleted)."""
+    rows = [dict(r) for r in base]
+    for index, edits in (changes.get("edited_rows") or {}).items():
+        index = int(index)
+        if 0 <= index < len(rows):
+            rows[index].update({c: "" if v is None else str(v) for c, v in edits.items() if c in columns})
+    deleted = {int(i) for i in changes.get("deleted_rows") or []}
+    rows = [r for i, r in enumerate(rows) if i not in deleted]
+    for added in changes.get("added_rows") or []:
+        rows.append({c: "" if added.get(c) is None else str(added.get(c)) for c in columns})
+    return rows
+
+
+def _sync_table(question: Question, key: str, columns: list[str]) -> None:
+    """Save the table if the editor's rows differ from the saved answer.
+
+    Done in the page body rather than an on_change callback, so edits seeded by
+    AppTest and edits from the browser take the same path.
+    """
+    base = st.session_state[f"{key}:base"]
+    rows = apply_editor_changes(base, st.session_state.get(key) or {}, columns)
+    session = plan_session()
+    saved = session.plan.answers.get(question.id) or []
+    if answer_key(question.id) in session.conflicts:
+        return  # waiting for the person to choose a version
+    try:
+        if normalise_answer(question, rows, session.bank) == saved:
+            return
+        session.answer(question.id, rows)
+    except (TextTooLongError, AnswerError) as exc:
+        st.session_state[ERRORS][key] = f"{exc} The table was not saved; go to another step and back to see the saved rows."
+    else:
+        st.session_state[ERRORS].pop(key, None)
+
+
+def _on_rating(action_id: str, level_key: str, note_key: str) -> None:
+    session = plan_session()
+    saved = session.plan.ratings.get(action_id)
+    st.session_state[ERRORS].pop(note_key, None)
+    try:
+        session.rate(action_id, st.session_state.get(level_key), st.session_state.get(note_key) or "")
+    except (TextTooLongError, AnswerError) as exc:
+        st.session_state[ERRORS][note_key] = str(exc)
+        st.session_state[note_key] = saved.note if saved else ""
+
+
+# Drawing ---------------------------------------------------------------------
+
+
+def _label(question: Question) -> str:
+    """Return the question as a bold widget label; the bank's text is trusted, the team's never is."""
+    return f"**{question.text}** (required)" if question.required else f"**{question.text}**"
+
+
+def _show_error(key: str) -> None:
+    message = st.session_state[ERRORS].get(key)
+    if message:
+        st.error(message, icon=":material/error:")
+
+
+def _source_line(bank: Bank, source_id: str) -> None:
+    source = bank.sources_by_id.get(source_id)
+    if source is not None and not source.own:
+        st.caption(source.label)
+
+
+def render_question(question: Question, bank: Bank) -> None:
+    """Draw a question's widget, its help and source, and any refusal or conflict under it."""
+    plan = plan_session().plan
+    saved = plan.answers.get(question.id)
+    kind = question.kind
+    key = widget_key(question.id)
+    error_key = key
+    if kind in ("text", "short_text"):
+        limit = question.max_chars or (MAX_ANSWER_CHARS if kind == "text" else MAX_SHORT_CHARS)
+        _seed(key, saved if isinstance(saved, str) else "")
+        widget = st.text_area if kind == "text" else st.text_input
+        extra = {"height": 160} if kind == "text" else {}
+        widget(_label(question), key=key, max_chars=limit, help=None, on_change=_on_text,
+               args=(question.id, key, limit), **extra)
+    elif kind == "choice":
+        ids = [o.id for o in question.options]
+        _seed(key, saved if saved in ids else None)
+        st.radio(_label(question), ids, index=None, key=key, format_func=question.option_label,
+                 on_change=_on_choice, args=(question.id, key))
+    elif kind in ("multi_choice", "domains"):
+        if kind == "domains":
+            items = [(d.id, d.title, d.gist) for d in bank.domains]
+        else:
+            items = [(o.id, o.label, "") for o in question.options]
+        chosen = set(saved or [])
+        ids = [i for i, _, _ in items]
+        keys = [widget_key(question.id, i) for i in ids]
+        error_key = keys[0]
+        st.write(_label(question))
+        for (item_id, title, gist), item_key in zip(items, keys):
+            _seed(item_key, item_id in chosen)
+            st.checkbox(title, key=item_key, help=None, on_change=_on_checks, args=(question.id, ids, keys))
+            if gist:
+                st.caption(gist)
+    elif kind == "table":
+        columns = [c.id for c in question.columns]
+        base = [{c: str(row.get(c, "")) for c in columns} for row in (saved or []) if isinstance(row, dict)]
+        _seed(f"{key}:base", base)
+        frame = pd.DataFrame(st.session_state[f"{key}:base"], columns=columns, dtype="string")
+        st.write(_label(question))
+        st.data_editor(
+            frame, key=key, num_rows="dynamic", hide_index=True, width="stretch",
+            column_config={c.id: st.column_config.TextColumn(c.label, max_chars=MAX_ANSWER_CHARS) for c in question.columns},
+        )
+        _sync_table(question, key, columns)
+        st.caption("Add a row with the + below the table; select a row's left edge to delete it.")
+    elif kind == "decision":
+        pole_key, rationale_key = widget_key(question.id, "pole"), widget_key(question.id, "rationale")
+        error_key = rationale_key
+        saved = saved if isinstance(saved, dict) else {}
+        _seed(pole_key, saved.get("pole") or None)
+        _seed(rationale_key, saved.get("rationale", ""))
+        st.radio(_label(question), [p.id for p in question.poles], index=None, key=pole_key,
+                 format_func=question.option_label, horizontal=True,
+                 on_change=_on_decision, args=(question.id, pole_key, rationale_key))
+        st.text_area("Why, and which features sit on each side?", key=rationale_key, height=110,
+                     max_chars=MAX_ANSWER_CHARS, on_change=_on_decision, args=(question.id, pole_key, rationale_key))
+    if question.help:
+        st.caption(question.help)
+    _source_line(bank, question.source)
+    _show_error(error_key)
+    conflict = plan_session().conflicts.get(answer_key(question.id))
+    if conflict:
+        render_conflict(conflict, question.text)
+
+
+def render_action(action: Action, bank: Bank) -> None:
+    """Draw one high-impact action: the rubric levels with their descriptors, and an evidence note."""
+    rating = plan_session().plan.ratings.get(action.id)
+    level_key, note_key = widget_key(action.id, "level"), widget_key(action.id, "note")
+    _seed(level_key, rating.level if rating and rating.level in bank.levels_by_id else None)
+    _seed(note_key, rating.note if rating else "")
+    levels = list(bank.levels)
+    st.radio(
+        f"Readiness: {action.text[0].upper()}{action.text[1:]}", [lv.id for lv in levels], index=None,
+        key=level_key, horizontal=True,
+        format_func=lambda i: _level_text(bank, i),
+        captions=[lv.descriptor for lv in levels],
+        on_change=_on_rating, args=(action.id, level_key, note_key),
+    )
+    if action.source != "report":  # the area's actions come from the report unless labelled otherwise
+        _source_line(bank, action.source)
+    st.text_input("Evidence or note (optional)", key=note_key, max_chars=MAX_ANSWER_CHARS,
+                  on_change=_on_rating, args=(action.id, level_key, note_key))
+    _show_error(note_key)
+    conflict = plan_session().conflicts.get(rating_key(action.id))
+    if conflict:
+        render_conflict(conflict, action.text)
+
+
+def _level_text(bank: Bank, level_id: str) -> str:
+    level = bank.levels_by_id[level_id]
+    return f"{level.value} · {level.label}" if level.value is not None else level.label
+
+
+def _conflict_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {v}" for k, v in value.items())
+    if hasattr(value, "model_dump"):
+        return _conflict_text(value.model_dump())
+    if isinstance(value, list):
+        return "\n".join(_conflict_text(v) for v in value)
+    return str(value)
+
+
+def render_conflict(conflict: Conflict, what: str) -> None:
+    """Show both versions of an entry two people changed at once, and let this person choose."""
+    session = plan_session()
+    when = conflict.at.astimezone().strftime("%H:%M") if conflict.at else "just now"
+    with st.container(border=True):
+        st.warning(f"{conflict.by} changed this at {when}, after you opened it, so your version was not saved yet. "
+                   "Choose which to keep; nothing is lost either way (see Version history on the Review step).",
+                   icon=":material/group:")
+        mine, theirs = st.columns(2)
+        mine.text_area("Your version", _conflict_text(conflict.mine), disabled=True, key=f"_c:mine:{conflict.key}")
+        theirs.text_area(f"{conflict.by}'s version", _conflict_text(conflict.theirs), disabled=True,
+                         key=f"_c:theirs:{conflict.key}")
+        keep, take = st.columns(2)
+        keep.button("Keep my version", key=f"_c:keep:{conflict.key}", on_click=_keep_mine, args=(conflict.key,))
+        take.button(f"Use {conflict.by}'s version", key=f"_c:take:{conflict.key}", on_click=_take_theirs,
+                    args=(conflict.key,))
+
+
+def _keep_mine(key: str) -> None:
+    from .state import reseed_widgets
+
+    plan_session().keep_mine(key)
+    reseed_widgets()
+
+
+def _take_theirs(key: str) -> None:
+    from .state import reseed_widgets
+
+    plan_session().take_theirs(key)
+    reseed_widgets()
