@@ -1,0 +1,95 @@
+"""`python -m roadmap export`: a plan file as the board-ready Word plan, or the blank workshop template.
+
+    export PLAN.json [--out FILE] [--sections cover,summary,...] [--omit-unanswered]
+    export --blank [--out FILE]
+
+Without --out the document goes to exports/, named by document.document_filename.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from . import cli
+from .cli import EXIT_OK, EXIT_USAGE, CliError
+from .document import (
+    SECTIONS,
+    TEMPLATE_FILENAME,
+    DocumentOptions,
+    DocumentOptionsError,
+    build_blank_template,
+    build_plan_document,
+    document_filename,
+    parse_sections,
+    to_docx_bytes,
+)
+from .plan import MAX_PLAN_FILE_BYTES, Plan, PlanFileError, plan_from_json
+
+DEFAULT_FOLDER = Path("exports")
+
+
+def _read_plan(name: str) -> Plan:
+    """Return the plan in the file `name`; raise CliError in one line."""
+    path = Path(name)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PLAN_FILE_BYTES + 1)  # plan_from_json refuses anything longer
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return plan_from_json(data)
+    except PlanFileError as exc:
+        raise CliError(f"{path}: {exc}") from None
+
+
+def _options(args: argparse.Namespace) -> DocumentOptions:
+    try:
+        sections = parse_sections(args.sections) if args.sections is not None else frozenset(SECTIONS)
+        return DocumentOptions(sections=sections, unanswered="omit" if args.omit_unanswered else "show")
+    except DocumentOptionsError as exc:
+        raise CliError(f"--sections: {exc}", EXIT_USAGE) from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if args.blank:
+        if args.plan_file:
+            raise CliError("--blank writes the empty workshop template; leave out the plan file", EXIT_USAGE)
+        if args.sections is not None or args.omit_unanswered:
+            raise CliError("--sections and --omit-unanswered apply to a plan, not to --blank", EXIT_USAGE)
+        bank = cli._bank(args.bank)
+        document, name = build_blank_template(bank), TEMPLATE_FILENAME
+    else:
+        if not args.plan_file:
+            raise CliError("give a plan file (PLAN.json), or --blank for the workshop template", EXIT_USAGE)
+        options = _options(args)
+        plan = _read_plan(args.plan_file)
+        bank = cli._bank(args.bank)
+        today = dt.date.today()
+        document = build_plan_document(plan, bank, options, today=today)
+        name = document_filename(plan, today)
+    out = Path(args.out) if args.out else DEFAULT_FOLDER / name
+    cli.write_output(out, to_docx_bytes(document))
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export", help="write a plan (or the blank workshop template) as a Word document",
+        description="Write a plan file as the board-ready Word plan, readiness chart included, "
+                    "or with --blank the printable workshop template.")
+    p.add_argument("plan_file", nargs="?", metavar="PLAN.json", help="the plan file (not with --blank)")
+    p.add_argument("--bank", metavar="PATH", help="question bank (default: questions.yaml)")
+    p.add_argument("--out", metavar="FILE",
+                   help="where to write the .docx (default: exports/DISTRICT-teacher-leadership-plan-DATE.docx)")
+    p.add_argument("--blank", action="store_true", help="write the empty workshop template instead of a plan")
+    p.add_argument("--sections", metavar="LIST",
+                   help=f"comma-separated sections to include (default: all): {', '.join(SECTIONS)}")
+    p.add_argument("--omit-unanswered", action="store_true",
+                   help="leave unanswered questions out instead of marking them \"Not yet answered\"")
+    p.set_defaults(handler=cmd_export)
+
+
+cli.EXTRA_COMMANDS.append(register)
