@@ -41,6 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.types import TypeDecorator
 
 from .codes import CodeFormatError, Throttle, code_hash, display_code, new_code, normalise_code
@@ -284,13 +285,6 @@ def _blank(value: Any) -> bool:
     return False
 
 
-def _plain(key: str, value: Any) -> Any:
-    """Return value (answer, Rating or District) as JSON-ready data."""
-    if isinstance(value, (Rating, District)):
-        return value.model_dump(mode="json")
-    return value
-
-
 def _decode(plan_id: str, key: str, text: str) -> Any:
     """Return the stored JSON of key as an answer value, a Rating or a District."""
     try:
@@ -429,6 +423,8 @@ class Store:
                 with self._transaction(write=True) as conn:
                     metadata.create_all(conn)
                 return
+            except DatabaseUnavailableError:
+                raise
             except StoreError:
                 # Another process may have been creating the same tables at the same moment.
                 if attempt:
@@ -446,6 +442,8 @@ class Store:
             conn = engine.connect()
         except DBAPIError as exc:
             raise DatabaseUnavailableError(safe_url(self.url), _reason(exc)) from exc
+        except PoolTimeoutError as exc:
+            raise StoreError("The database is busy with other saves; try again in a moment.", plan_id, key) from exc
         with conn:
             try:
                 with conn.begin():
