@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from roadmap.bank import Bank
+from roadmap.codes import display_code
 from roadmap.plan import Plan
 from roadmap.session import PlanSession
 
@@ -19,10 +20,10 @@ LEFT = "left_device_token"  # the device token of a plan closed on purpose: not 
 def _open(bank: Bank, plan_id: str, code: str | None, step: int = 1, new_device: bool = True) -> None:
     db = store()
     st.session_state[SESSION] = PlanSession.open(db, bank, plan_id, st.session_state.get(WHO, ""))
-    st.session_state[CODE] = code or db.code_for(plan_id)
+    st.session_state[CODE] = code
     st.session_state[STEP] = step
     if new_device:
-        remember_device(db.issue_device_token(plan_id))
+        remember_device(db.issue_device_token(plan_id, code))
     reseed_widgets()
 
 
@@ -35,9 +36,10 @@ def start_plan(bank: Bank, plan: Plan, step: int = 1) -> str:
 
 def open_by_code(bank: Bank, code: str) -> None:
     """Open the plan with this resume code; raises store.UnknownCodeError if there is none."""
-    client = st.context.headers.get("X-Forwarded-For") or st.context.ip_address or "unknown"
+    # The connection's own address: a header such as X-Forwarded-For could be forged to dodge the slowdown.
+    client = st.context.ip_address or "unknown"
     stored = store().open_by_code(code, client=client)
-    _open(bank, stored.plan_id, code.strip().upper())
+    _open(bank, stored.plan_id, display_code(code))
 
 
 def resume_from_cookie(bank: Bank) -> bool:
@@ -52,7 +54,7 @@ def resume_from_cookie(bank: Bank) -> bool:
     if plan_id is None:
         return False
     st.session_state[DEVICE] = token
-    _open(bank, plan_id, None, db.step_for_device(token), new_device=False)
+    _open(bank, plan_id, db.code_for_device(token), db.step_for_device(token), new_device=False)
     return True
 
 
