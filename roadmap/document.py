@@ -29,6 +29,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from .bank import Area, Bank, Question
 from .charts import draw_readiness_chart, readiness_alt_text
@@ -70,6 +72,9 @@ _GREY = RGBColor(0x55, 0x55, 0x55)
 _HEADER_FILL = "D9E2F3"
 _NEWLINES = re.compile(r"\r\n?")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
+_INCHES_PER_CHAR = 0.075  # a character of 9-point bold table text, generously
+_CELL_PADDING = 0.22  # a cell's left and right margins, with a little air
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core-property strings
 
 
@@ -167,6 +172,21 @@ def _table_rows(columns: list[tuple[str, str]], value: list) -> tuple[list[str],
     return headers, rows
 
 
+def _fitted_widths(headers: list[str], rows: list[list[str]], total: float = _TEXT_WIDTH) -> list[float]:
+    """Return column widths adding up to total inches: each wide enough for its longest word, and the
+    rest shared by how much text each column holds, so long text is not squeezed."""
+    minimum, weights = [], []
+    for i, header in enumerate(headers):
+        cells = [row[i] for row in rows if i < len(row)]
+        longest_word = max((len(word) for text in [header, *cells] for word in text.split()[:50]), default=1)
+        minimum.append(min(_INCHES_PER_CHAR * longest_word + _CELL_PADDING, total / 2))
+        weights.append(max(sum(map(len, cells)) / len(cells) if cells else 0, len(header), 1))
+    if sum(minimum) >= total:
+        return [total * m / sum(minimum) for m in minimum]
+    spare = total - sum(minimum)
+    return [m + spare * w / sum(weights) for m, w in zip(minimum, weights)]
+
+
 # XML pieces python-docx has no API for ---------------------------------------------------
 
 
@@ -177,18 +197,50 @@ def _element(tag: str, **attributes: str):
     return element
 
 
-def _shade(cell, fill: str) -> None:
-    cell._tc.get_or_add_tcPr().append(_element("w:shd", val="clear", color="auto", fill=fill))
+def _paragraph_element(text: str, style_id: str | None = None, bold: bool = False):
+    """Return a <w:p> holding text, newlines as line breaks and tabs as tabs.
+
+    Built directly: python-docx's add_run and style setters re-check the schema's
+    element order on every call, which is most of an export's time.
+    """
+    paragraph = _element("w:p")
+    if style_id is not None:
+        properties = _element("w:pPr")
+        properties.append(_element("w:pStyle", val=style_id))
+        paragraph.append(properties)
+    if text:
+        run = _element("w:r")
+        if bold:
+            run_properties = _element("w:rPr")
+            run_properties.append(_element("w:b"))
+            run.append(run_properties)
+        for n, line in enumerate(text.split("\n")):
+            if n:
+                run.append(_element("w:br"))
+            for m, piece in enumerate(line.split("\t")):
+                if m:
+                    run.append(_element("w:tab"))
+                if piece:
+                    t = _element("w:t")
+                    t.text = piece
+                    t.set(_XML_SPACE, "preserve")
+                    run.append(t)
+        paragraph.append(run)
+    return paragraph
 
 
-def _repeat_as_header(row) -> None:
+def _shade(tc, fill: str) -> None:
+    tc.get_or_add_tcPr().append(_element("w:shd", val="clear", color="auto", fill=fill))
+
+
+def _repeat_as_header(tr) -> None:
     """Mark a table row as a header row: Word repeats it on each page and screen readers announce it."""
-    row._tr.get_or_add_trPr().append(_element("w:tblHeader", val="true"))
+    tr.get_or_add_trPr().append(_element("w:tblHeader", val="true"))
 
 
-def _keep_row_together(row) -> None:
+def _keep_row_together(tr) -> None:
     """Stop a table row from breaking across pages, so a row is read whole."""
-    row._tr.get_or_add_trPr().append(_element("w:cantSplit", val="true"))
+    tr.get_or_add_trPr().append(_element("w:cantSplit", val="true"))
 
 
 def _add_field(paragraph, instruction: str) -> None:
@@ -228,6 +280,7 @@ class _Writer:
         section = self.document.sections[0]
         section.left_margin = section.right_margin = Inches(1)
         section.top_margin = section.bottom_margin = Inches(0.75)
+        self._body = self.document.element.body
         self._add_styles()
         self._style_ids = {name: self.document.styles[name].style_id for name in self._STYLE_NAMES}
         self._add_footer(section, footer_text)
@@ -298,12 +351,14 @@ class _Writer:
 
     # Paragraphs
 
-    def para(self, text: str = "", style: str | None = None, container=None):
+    def para(self, text: str = "", style: str | None = None, container=None) -> Paragraph:
         """Add one paragraph of text (newlines inside it become line breaks) and return it."""
-        paragraph = (container or self.document).add_paragraph(text)
-        if style is not None:
-            paragraph._p.style = self._style_ids[style]
-        return paragraph
+        element = _paragraph_element(text, self._style_ids[style] if style else None)
+        if container is None:
+            self._body.sectPr.addprevious(element)
+            return Paragraph(element, self.document._body)
+        container._tc.append(element)
+        return Paragraph(element, container)
 
     def text(self, text: str, style: str | None = None, container=None) -> None:
         """Add text as one paragraph per block, keeping the writer's paragraphs and their order."""
@@ -343,40 +398,45 @@ class _Writer:
     # Tables
 
     def fill(self, cell, text: str, bold: bool = False) -> None:
-        """Put text in a table cell, reusing its first paragraph so no empty line sits above."""
-        for n, block in enumerate(_blocks(text)):
-            paragraph = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
-            paragraph._p.style = self._style_ids[TABLE_TEXT_STYLE]
-            run = paragraph.add_run(block)
-            if bold:
-                run.bold = True
+        """Put text in a table cell (a python-docx cell or its <w:tc>), one paragraph per block."""
+        self._fill_tc(getattr(cell, "_tc", cell), text, bold)
+
+    def _fill_tc(self, tc, text: str, bold: bool = False) -> None:
+        blocks = _blocks(text)
+        if not blocks:
+            return
+        tc.remove(tc.p_lst[0])  # the empty paragraph every new cell starts with
+        style_id = self._style_ids[TABLE_TEXT_STYLE]
+        for block in blocks:
+            tc.append(_paragraph_element(block, style_id, bold))
 
     def table(self, headers: list[str], rows: list[list[str]], widths: list[float] | None = None,
-              empty_rows: int = 0, row_height: float | None = None):
+              empty_rows: int = 0, row_height: float | None = None) -> Table:
         """Add a grid table with a shaded header row that repeats on each page; return it."""
         table = self.document.add_table(rows=1 + len(rows) + empty_rows, cols=len(headers))
-        table._tbl.tblStyle_val = self._style_ids["Table Grid"]
-        all_rows = table.rows
-        _repeat_as_header(all_rows[0])
-        for row in all_rows:
-            _keep_row_together(row)
-        for cell, text in zip(all_rows[0].cells, headers):
-            self.fill(cell, text, bold=True)
-            _shade(cell, _HEADER_FILL)
-        for row, values in zip(all_rows[1:], rows):
-            for cell, text in zip(row.cells, values):
-                self.fill(cell, text)
+        tbl = table._tbl
+        tbl.tblStyle_val = self._style_ids["Table Grid"]
+        trs = tbl.tr_lst
+        _repeat_as_header(trs[0])
+        for tr in trs:
+            _keep_row_together(tr)
+        for tc, text in zip(trs[0].tc_lst, headers):
+            self._fill_tc(tc, text, bold=True)
+            _shade(tc, _HEADER_FILL)
+        for tr, values in zip(trs[1:], rows):
+            for tc, text in zip(tr.tc_lst, values):
+                self._fill_tc(tc, text)
         if row_height is not None:
-            for row in all_rows[1:]:
+            for row in table.rows[1:]:
                 row.height = Inches(row_height)
                 row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-        widths = widths or [_TEXT_WIDTH / len(headers)] * len(headers)
+        widths = [Inches(w) for w in widths or _fitted_widths(headers, rows)]
         table.autofit = False
-        for column, width in zip(table.columns, widths):
-            column.width = Inches(width)
-        for row in all_rows:
-            for cell, width in zip(row.cells, widths):
-                cell.width = Inches(width)
+        for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths):
+            grid_col.w = width
+        for tr in trs:
+            for tc, width in zip(tr.tc_lst, widths):
+                tc.width = width
         return table
 
     # Answers
@@ -665,13 +725,15 @@ def _add_blank_answer(w: _Writer, bank: Bank, question: Question) -> None:
 
 def _add_blank_actions(w: _Writer, bank: Bank, area: Area) -> None:
     levels = list(bank.levels)
-    headers = ["High-impact action"] + [_level_text(bank, lv.id) for lv in levels] + ["Evidence note"]
-    level_width = 0.62
-    widths = [2.0] + [level_width] * len(levels) + [_TEXT_WIDTH - 2.0 - level_width * len(levels)]
+    headers = (["High-impact action"]
+               + [lv.label if lv.value is None else f"{lv.value}\n{lv.label}" for lv in levels] + ["Evidence note"])
+    level_width, action_width = 0.74, 1.6
+    widths = [action_width] + [level_width] * len(levels) + [_TEXT_WIDTH - action_width - level_width * len(levels)]
     table = w.table(headers, [], widths=widths, empty_rows=len(area.actions), row_height=0.5)
     for cell in table.rows[0].cells[1:1 + len(levels)]:
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         for run in cell.paragraphs[0].runs:
-            run.font.size = Pt(8)
+            run.font.size = Pt(7)  # "Established" fits a tick-box column on one line
     for row, action in zip(table.rows[1:], area.actions):
         cells = row.cells
         w.action_cell(cells[0], bank, action)
@@ -694,14 +756,14 @@ def build_blank_template(bank: Bank) -> Document:
     w.heading("How to use this template", 2)
     for step in (
         "Work through the areas in any order; the first two can run at the same time.",
-        "Rate each high-impact action by ticking one box, using the rubric on the next page, and note the "
+        "Rate each high-impact action by ticking one box, using the rubric below, and note the "
         "evidence for your rating.",
         "Answer each question in the space below it. Questions in quotation marks are quoted from the report.",
         "Afterwards, type the answers into the planner to produce the plan for the school board.",
     ):
         w.para(step, "List Number")
     w.para(BASED_ON + ".")
-    w.rubric(bank, heading_level=1, new_page=True)
+    w.rubric(bank, heading_level=2)
     for area in bank.areas:
         w.heading(area.title, 1, new_page=True)
         w.text(area.summary)
