@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.nav import back_next, current_step, sidebar
+from ui.nav import back_next, current_step, save_status, sidebar
 from ui.plans import resume_from_cookie
 from ui.state import current_bank, flush_cookie, init_state, plan_session, show_notice
 from ui.steps import draw_area, draw_review, draw_team
@@ -15,8 +15,7 @@ if not resume_from_cookie(bank) or plan_session() is None:
     st.switch_page("app_pages/start.py")
 
 step = current_step(bank)
-district = plan_session().plan.district.name
-st.caption(f"Teacher leadership plan · {district}" if district else "Teacher leadership plan")
+status_line = st.empty()  # filled last, so it counts this run's saves
 show_notice()
 
 if step == 0:
@@ -29,3 +28,4 @@ else:
 st.divider()
 back_next(bank, step)
 sidebar(bank, step)  # drawn last so its progress counts include this run's saves
+status_line.caption(save_status(plan_session()))

@@ -61,10 +61,15 @@ def sidebar(bank: Bank, step: int) -> None:
         st.divider()
         st.text_input("Your name (shown in the answer history)", key=WHO, max_chars=80,
                       on_change=_set_who)
-        if session.saved_at:
-            st.caption(f"Saved {session.saved_at.strftime('%H:%M')}. Every change is saved as you go.")
-        else:
-            st.caption("Every change is saved as you go.")
+        st.caption(save_status(session))
+
+
+def save_status(session) -> str:
+    """Return the quiet line that says the plan is saved: 'Springfield · Saved 10:42'."""
+    name = session.plan.district.name or "Teacher leadership plan"
+    if session.saved_at:
+        return f"{name} · Saved {session.saved_at.strftime('%H:%M')} · every change is saved as you go"
+    return f"{name} · every change is saved as you go"
 
 
 def _set_who() -> None:

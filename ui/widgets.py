@@ -134,8 +134,8 @@ def _on_rating(action_id: str, level_key: str, note_key: str) -> None:
 
 
 def _label(question: Question) -> str:
-    """Return the question as a bold widget label; the bank's text is trusted, the team's never is."""
-    return f"**{question.text}** (required)" if question.required else f"**{question.text}**"
+    """Return the question as a widget label, plain text: screen readers read it as it is."""
+    return f"{question.text} (required)" if question.required else question.text
 
 
 def _show_error(key: str) -> None:
@@ -195,7 +195,8 @@ def render_question(question: Question, bank: Bank) -> None:
             column_config={c.id: st.column_config.TextColumn(c.label, max_chars=MAX_ANSWER_CHARS) for c in question.columns},
         )
         _sync_table(question, key, columns)
-        st.caption("Add a row with the + below the table; select a row's left edge to delete it.")
+        st.caption("To add a row, type in the empty last row (or use + at the top right of the table). "
+                   "To delete rows, select them at their left edge and press Delete.")
     elif kind == "decision":
         pole_key, rationale_key = widget_key(question.id, "pole"), widget_key(question.id, "rationale")
         error_key = rationale_key

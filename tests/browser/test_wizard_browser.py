@@ -35,7 +35,7 @@ def answer(page, label_start: str, text: str) -> None:
     box = page.get_by_label(re.compile("^" + re.escape(label_start)))
     box.fill(text)
     box.press("Tab")  # Streamlit commits a text area when it loses focus
-    page.get_by_text(re.compile(r"^Saved \d\d:\d\d")).wait_for(timeout=20_000)
+    page.get_by_text(re.compile(r"Saved \d\d:\d\d")).first.wait_for(timeout=20_000)
     wait_idle(page)
 
 
