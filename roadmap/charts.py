@@ -79,7 +79,7 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
         insidetextfont={"color": "white"},
         outsidetextfont={"color": _TEXT_COLOUR},
         marker={"color": _BAR_COLOUR, "line": {"color": _TEXT_COLOUR, "width": 1},
-                "pattern": {"shape": "/", "fgcolor": "#6f8fb0", "size": 10, "solidity": 0.15}},
+                "pattern": {"shape": "/", "fgcolor": "#6f8fb0", "size": 10, "solidity": 0.15, "fillmode": "overlay"}},
         customdata=[[_bar_text(s)] for s in scores],
         hovertemplate="%{y}: %{customdata[0]}<extra></extra>",
         cliponaxis=False,
@@ -91,15 +91,15 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
     figure.update_layout(
         title={"text": CHART_TITLE, "font": {"size": 22}},
         font={"size": 17, "color": _TEXT_COLOUR},
-        xaxis={"title": {"text": AXIS_TITLE}, "range": [0, 102], "tickvals": positions,
+        xaxis={"title": {"text": AXIS_TITLE, "standoff": 12}, "automargin": True, "range": [0, 102], "tickvals": positions,
                "ticktext": [t.replace("\n", "<br>") for t in labels], "gridcolor": "#bbbbbb",
                "fixedrange": True},
         yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True, "ticksuffix": "  "},
         plot_bgcolor="white",
         paper_bgcolor="white",
         bargap=0.35,
-        height=170 + 80 * max(len(scores), 1),
-        margin={"l": 20, "r": 50, "t": 70, "b": 20},
+        height=230 + 80 * max(len(scores), 1),
+        margin={"l": 20, "r": 50, "t": 70, "b": 40},
         showlegend=False,
     )
     return figure
@@ -136,7 +136,7 @@ def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_D
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
     # parse_math=False: an area title with two "$" in it is text, not a formula.
     ax.set_yticks(rows, titles, fontsize=9, parse_math=False)
-    ax.set_ylim(len(scores) - 0.5, -0.5)  # first area at the top
+    ax.set_ylim(max(len(scores), 1) - 0.5, -0.5)  # first area at the top
     ax.set_xlim(0, 100)
     ax.set_xticks(positions, labels, fontsize=7.5)
     ax.grid(axis="x", color="#999999", linewidth=0.6, linestyle=":", zorder=0)
