@@ -14,12 +14,12 @@ from roadmap.plan import District, Member, progress
 from roadmap.scoring import score_areas
 from roadmap.session import answer_key
 from roadmap.store import StaleEntryError
-from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, slugify
+from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, markdown_literal, slugify
 
 from .nav import go
 from .plans import CODE, leave_plan
 from .state import ERRORS, notify, plan_session, reseed_widgets, store, widget_key
-from .widgets import _conflict_text, apply_editor_changes, render_action, render_question
+from .widgets import _conflict_text, apply_editor_changes, cut_off, render_action, render_question
 
 # The team --------------------------------------------------------------------
 
@@ -34,9 +34,16 @@ def _on_district() -> None:
     session = plan_session()
     current = session.plan.district
     st.session_state[ERRORS].pop(widget_key("district"), None)
+    name_key = widget_key("district", "name")
+    name = st.session_state.get(name_key, current.name) or ""
+    refusal = cut_off(name, current.name, MAX_SHORT_CHARS, "The district name")
+    if refusal:
+        st.session_state[ERRORS][widget_key("district")] = refusal
+        st.session_state[name_key] = current.name  # only reached in the name's own callback
+        return
     try:
         district = District(
-            name=st.session_state.get(widget_key("district", "name"), current.name) or "",
+            name=name,
             date=st.session_state.get(widget_key("district", "date"), current.date),
             team=[Member(name=r["name"], role=r.get("role", "")) for r in _team_rows() if (r.get("name") or "").strip()],
         )
@@ -72,7 +79,7 @@ def draw_team(bank: Bank) -> None:
         st.error(message)
     conflict = session.conflicts.get("district")
     if conflict:
-        st.warning(f"{conflict.by} changed the team details after you opened them; showing their version.")
+        st.warning(f"{markdown_literal(conflict.by)} changed the team details after you opened them; showing their version.")
         session.take_theirs("district")
         reseed_widgets()
     if st.session_state.get(CODE):
@@ -113,7 +120,7 @@ def draw_review(bank: Bank) -> None:
     st.header("Review and export")
 
     st.subheader("Readiness by area")
-    st.plotly_chart(build_readiness_figure(scores, bank), config={"displayModeBar": False},
+    st.plotly_chart(build_readiness_figure(scores, bank), config={"displayModeBar": False}, theme=None,
                     alt=readiness_alt_text(scores))
     st.table(pd.DataFrame(
         [{"Area": s.title, "Actions rated": f"{s.rated} of {s.actions}", "Mean level (1-4)": s.mean_label,
@@ -171,13 +178,16 @@ def _downloads(bank: Bank) -> None:
             unanswered = st.radio("Questions not answered yet", ["show", "omit"], horizontal=True,
                                   key="_doc:unanswered",
                                   format_func={"show": "Show as \u201cNot yet answered\u201d", "omit": "Leave out"}.get)
+            with_code = st.checkbox("Print the resume code on the last page (anyone holding the document can then "
+                                    "open and edit the plan; leave it out for copies going outside the team)",
+                                    value=True, key="_doc:code")
         if not chosen:
             st.warning("Choose at least one part of the document to download it.")
             return
         options = DocumentOptions(sections=frozenset(chosen), unanswered=unanswered)
 
         def make_document() -> bytes:
-            return to_docx_bytes(build_plan_document(plan, bank, options, resume_code=code))
+            return to_docx_bytes(build_plan_document(plan, bank, options, resume_code=code if with_code else None))
 
         st.download_button("Download the plan (.docx)", data=make_document, on_click="ignore", type="primary",
                            file_name=document_filename(plan, dt.date.today()), icon=":material/download:",
@@ -223,7 +233,7 @@ def _history(bank: Bank) -> None:
     for entry in entries:
         with st.container(border=True):
             when = entry.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            st.caption(f"Version {entry.version} · {entry.updated_by or 'someone'} · {when}")
+            st.caption(f"Version {entry.version} · {markdown_literal(entry.updated_by) or 'someone'} · {when}")
             st.text(_conflict_text(entry.value)[:2000] or "(empty)")
             if entry.version != session.versions.get(key):
                 st.button("Restore this version", key=f"_hist:restore:{entry.version}",
