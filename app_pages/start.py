@@ -8,6 +8,7 @@ import streamlit as st
 from roadmap.plan import District, Member, Plan, PlanFileError, plan_from_json
 from roadmap.sample import sample_plan
 from roadmap.store import UnknownCodeError
+from roadmap.text import markdown_literal
 from ui.plans import CODE, leave_plan, open_by_code, resume_from_cookie, start_plan
 from ui.state import current_bank, flush_cookie, init_state, notify, plan_session, show_notice
 
@@ -22,7 +23,7 @@ show_notice()
 
 if resume_from_cookie(bank) and plan_session() is not None:
     session = plan_session()
-    st.success(f"You are working on the plan for {session.plan.district.name or 'your district'}.")
+    st.success(f"You are working on the plan for {markdown_literal(session.plan.district.name) or 'your district'}.")
     st.page_link(PLAN_PAGE, label="Carry on with this plan", icon=":material/arrow_forward:")
     if st.session_state.get(CODE):
         st.write("Resume code for this plan (keep it to carry on from another device):")
@@ -89,7 +90,7 @@ with file_tab:
             st.error(str(exc))
         else:
             start_plan(bank, plan)
-            notify("success", f"Opened the plan for {plan.district.name or 'your district'}. It now has its own "
+            notify("success", f"Opened the plan for {markdown_literal(plan.district.name) or 'your district'}. It now has its own "
                               "resume code and is saved here as you go.")
             st.switch_page(PLAN_PAGE)
 

@@ -36,6 +36,19 @@ def removed_characters(value: str) -> int:
     return len(_NOT_XML.findall(value))
 
 
+# Any ASCII punctuation can be backslash-escaped in (CommonMark) markdown.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_literal(value: str) -> str:
+    """Return value escaped to show as typed inside markdown: no links, images, emphasis or colours.
+
+    For names people type (a district, a teammate) shown in a caption, alert or
+    label, all of which Streamlit renders as markdown. Line breaks become spaces.
+    """
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(value.splitlines()))
+
+
 def check_length(value: str, limit: int = MAX_ANSWER_CHARS, what: str = "This answer") -> str:
     """Return value unchanged; raise TextTooLongError if it is longer than limit."""
     if len(value) > limit:

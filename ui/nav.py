@@ -10,6 +10,7 @@ import streamlit as st
 
 from roadmap.bank import Bank
 from roadmap.plan import overall_percent, progress
+from roadmap.text import markdown_literal
 
 from .state import DEVICE, STEP, WHO, plan_session, reseed_widgets, store
 
@@ -66,7 +67,7 @@ def sidebar(bank: Bank, step: int) -> None:
 
 def save_status(session) -> str:
     """Return the quiet line that says the plan is saved: 'Springfield · Saved 10:42'."""
-    name = session.plan.district.name or "Teacher leadership plan"
+    name = markdown_literal(session.plan.district.name) or "Teacher leadership plan"
     if session.saved_at:
         return f"{name} · Saved {session.saved_at.strftime('%H:%M')} · every change is saved as you go"
     return f"{name} · every change is saved as you go"

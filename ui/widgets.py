@@ -16,7 +16,7 @@ import streamlit as st
 from roadmap.bank import Action, Bank, Question
 from roadmap.plan import AnswerError, normalise_answer
 from roadmap.session import Conflict, answer_key, rating_key
-from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError
+from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError, markdown_literal
 
 from .state import ERRORS, plan_session, widget_key
 
@@ -48,14 +48,24 @@ def _save(question_id: str, value: Any, key: str, restore: Any) -> None:
 # Callbacks -------------------------------------------------------------------
 
 
+def cut_off(value: str, saved: str, limit: int, what: str = "This answer") -> str | None:
+    """Return why value is refused if it fills its box to the limit (and is new), else None.
+
+    The browser stops at max_chars, and so does Streamlit's server, so a longer paste
+    arrives cut off at the limit: saving it would silently lose the end.
+    """
+    if len(value) < limit or value == saved:
+        return None
+    return (f"{what} reached the limit of {limit:,} characters, so the end of what was pasted was probably "
+            "cut off. It was not saved, and the previous version is kept. Shorten the text and paste it again.")
+
+
 def _on_text(question_id: str, key: str, limit: int) -> None:
     value = st.session_state[key] or ""
     saved = plan_session().plan.answers.get(question_id, "")
-    if len(value) >= limit and value != saved:
-        # The browser stops at max_chars, so a longer paste arrives cut off at the limit.
-        _refuse(key, f"This answer reached the limit of {limit:,} characters, so the end of what was "
-                     "pasted was probably cut off. It was not saved, and the previous version is kept. "
-                     "Shorten the text and paste it again.", saved)
+    refusal = cut_off(value, saved, limit)
+    if refusal:
+        _refuse(key, refusal, saved)
         return
     _save(question_id, value, key, saved)
 
@@ -123,8 +133,13 @@ def _on_rating(action_id: str, level_key: str, note_key: str) -> None:
     session = plan_session()
     saved = session.plan.ratings.get(action_id)
     st.session_state[ERRORS].pop(note_key, None)
+    note = st.session_state.get(note_key) or ""
+    refusal = cut_off(note, saved.note if saved else "", MAX_ANSWER_CHARS, "This note")
+    if refusal:
+        _refuse(note_key, refusal, saved.note if saved else "")
+        return
     try:
-        session.rate(action_id, st.session_state.get(level_key), st.session_state.get(note_key) or "")
+        session.rate(action_id, st.session_state.get(level_key), note)
     except (TextTooLongError, AnswerError) as exc:
         st.session_state[ERRORS][note_key] = str(exc)
         st.session_state[note_key] = saved.note if saved else ""
@@ -264,17 +279,18 @@ def render_conflict(conflict: Conflict, what: str) -> None:
     """Show both versions of an entry two people changed at once, and let this person choose."""
     session = plan_session()
     when = conflict.at.astimezone().strftime("%H:%M") if conflict.at else "just now"
+    by = markdown_literal(conflict.by)
     with st.container(border=True):
-        st.warning(f"{conflict.by} changed this at {when}, after you opened it, so your version was not saved yet. "
+        st.warning(f"{by} changed this at {when}, after you opened it, so your version was not saved yet. "
                    "Choose which to keep; nothing is lost either way (see Version history on the Review step).",
                    icon=":material/group:")
         mine, theirs = st.columns(2)
         mine.text_area("Your version", _conflict_text(conflict.mine), disabled=True, key=f"_c:mine:{conflict.key}")
-        theirs.text_area(f"{conflict.by}'s version", _conflict_text(conflict.theirs), disabled=True,
+        theirs.text_area(f"{by}'s version", _conflict_text(conflict.theirs), disabled=True,
                          key=f"_c:theirs:{conflict.key}")
         keep, take = st.columns(2)
         keep.button("Keep my version", key=f"_c:keep:{conflict.key}", on_click=_keep_mine, args=(conflict.key,))
-        take.button(f"Use {conflict.by}'s version", key=f"_c:take:{conflict.key}", on_click=_take_theirs,
+        take.button(f"Use {by}'s version", key=f"_c:take:{conflict.key}", on_click=_take_theirs,
                     args=(conflict.key,))
 
 
