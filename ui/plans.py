@@ -44,7 +44,9 @@ def open_by_code(bank: Bank, code: str) -> None:
 
 def resume_from_cookie(bank: Bank) -> bool:
     """Reopen this browser's plan and step from its device cookie; return True if it did."""
-    if st.session_state.get(SESSION) is not None:
+    session = st.session_state.get(SESSION)
+    if session is not None:
+        session.bank = bank  # the bank may have been edited while the server runs
         return True
     token = st.session_state.get(DEVICE) or device_token_from_browser()
     if not token or token == st.session_state.get(LEFT):
