@@ -1,0 +1,170 @@
+"""Faults while the server runs: the question bank edited, broken, deleted and mended under a working team."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from roadmap.store import Store
+
+from .conftest import BANK_TEXT, ROOT
+
+TIMEOUT = 30
+
+NEW_QUESTION = """      - id: q-added-while-running
+        text: Which schools will pilot the roles first?
+        kind: text
+        source: planner
+"""
+
+
+@pytest.fixture
+def database_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'roadmap.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def bank_file(tmp_path, monkeypatch):
+    """A copy of questions.yaml the app reads (ROADMAP_BANK), for the test to break and mend."""
+    path = tmp_path / "questions.yaml"
+    path.write_text(BANK_TEXT, encoding="utf-8")
+    monkeypatch.setenv("ROADMAP_BANK", str(path))
+    return path
+
+
+def rewrite(path, text: str) -> None:
+    """Write text to path so the app notices: a new size, or failing that a new modification time."""
+    before = path.stat()
+    path.write_text(text, encoding="utf-8")
+    after = path.stat()
+    if (after.st_mtime_ns, after.st_size) == (before.st_mtime_ns, before.st_size):
+        os.utime(path, ns=(after.st_atime_ns, after.st_mtime_ns + 1_000_000))
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+
+
+def key(at: AppTest, item_id: str, part: str = "") -> str:
+    gen = at.session_state["widget_gen"]
+    return f"_w{gen}:{item_id}:{part}" if part else f"_w{gen}:{item_id}"
+
+
+def start_plan(at: AppTest) -> AppTest:
+    at.run()
+    at.text_input(key="_new:name").input("Springfield Public Schools")
+    next(b for b in at.button if b.label == "Start the plan").click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def go_to(at: AppTest, step: int) -> None:
+    at.button(key=f"_nav:{step}").click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def answer(at: AppTest, question_id: str, text: str) -> None:
+    at.text_area(key=key(at, question_id)).input(text)
+    at.run()
+    assert not at.exception, at.exception
+
+
+def saved_answers(url: str, at: AppTest) -> dict:
+    return Store(url).load(at.session_state["plan_session"].plan_id).plan.answers
+
+
+BROKEN_BANKS = {
+    "a wrong question kind": (BANK_TEXT.replace("kind: decision", "kind: decisoin", 1), "kind"),
+    "YAML that does not parse": (BANK_TEXT.replace("areas:", "areas: [", 1), "line"),
+    "a duplicated key": (BANK_TEXT.replace("kind: text", "kind: text\n        kind: text", 1), "twice"),
+    "an empty file": ("", ""),
+}
+
+
+@pytest.mark.parametrize("breakage", list(BROKEN_BANKS))
+def test_a_bank_broken_while_running_shows_what_is_wrong_and_the_team_carries_on(database_url, bank_file, breakage):
+    at = start_plan(new_app())
+    answer(at, "q-priorities", "Saved before the bank broke")
+
+    text, hint = BROKEN_BANKS[breakage]
+    rewrite(bank_file, text)
+    at.run()
+    assert not at.exception, at.exception
+    warning = at.warning[0].value
+    assert "keeps using the last good version" in warning
+    assert hint.lower() in warning.lower()
+    assert at.header[0].value == "1. Design for impact"
+
+    answer(at, "q-purpose-statement", "Saved while the bank was broken")
+    go_to(at, 4)
+    at.radio(key=key(at, "q-tight-loose", "pole")).set_value("tight")
+    at.run()
+    go_to(at, 5)
+    assert at.header[0].value == "Review and export"
+    assert not at.exception
+
+    # A teammate arriving now can still start a plan on the last good bank.
+    other = start_plan(new_app())
+    assert other.warning and other.header[0].value == "1. Design for impact"
+
+    rewrite(bank_file, BANK_TEXT)
+    at.run()
+    assert not at.warning
+    answers = saved_answers(database_url, at)
+    assert answers["q-priorities"] == "Saved before the bank broke"
+    assert answers["q-purpose-statement"] == "Saved while the bank was broken"
+    assert answers["q-tight-loose"]["pole"] == "tight"
+
+
+def test_a_bank_deleted_while_running_is_reported_and_the_last_good_one_kept(database_url, bank_file):
+    at = start_plan(new_app())
+    bank_file.unlink()
+    at.run()
+    assert "file not found" in at.warning[0].value
+    answer(at, "q-priorities", "Still saving")
+    assert saved_answers(database_url, at)["q-priorities"] == "Still saving"
+
+
+def test_a_bank_broken_before_the_first_start_stops_with_a_plain_message(database_url, tmp_path, monkeypatch):
+    path = tmp_path / "never-good.yaml"
+    path.write_text(BANK_TEXT.replace("kind: decision", "kind: decisoin", 1), encoding="utf-8")
+    monkeypatch.setenv("ROADMAP_BANK", str(path))
+    at = new_app().run()
+    assert not at.exception
+    assert "cannot be used" in at.error[0].value and "kind" in at.error[0].value
+    assert not at.button
+
+
+def test_a_question_added_while_running_can_be_answered_by_teams_already_working(database_url, bank_file):
+    at = start_plan(new_app())
+    answer(at, "q-priorities", "Before the edit")
+    marker = "      - id: q-beyond-career-pathway\n"
+    assert marker in BANK_TEXT
+    rewrite(bank_file, BANK_TEXT.replace(marker, NEW_QUESTION + marker, 1))
+    at.run()
+    assert not at.warning
+    answer(at, "q-added-while-running", "Lincoln and Roosevelt")
+    assert not at.error
+    assert saved_answers(database_url, at)["q-added-while-running"] == "Lincoln and Roosevelt"
+
+
+def test_a_question_removed_while_running_keeps_its_saved_answer(database_url, bank_file):
+    at = start_plan(new_app())
+    answer(at, "q-purpose-statement", "Kept even when the question goes")
+    start = BANK_TEXT.index("      - id: q-purpose-statement\n")
+    end = BANK_TEXT.index("      - id:", start + 10)
+    rewrite(bank_file, BANK_TEXT[:start] + BANK_TEXT[end:])
+    at.run()
+    assert not at.exception and not at.warning
+    go_to(at, 2)
+    go_to(at, 1)
+    answer(at, "q-priorities", "Another answer")
+    go_to(at, 5)
+    assert not at.exception
+    assert saved_answers(database_url, at)["q-purpose-statement"] == "Kept even when the question goes"
