@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui.nav import back_next, current_step, save_status, sidebar
 from ui.plans import resume_from_cookie
-from ui.state import current_bank, flush_cookie, init_state, plan_session, show_notice
+from ui.state import current_bank, flush_cookie, init_state, plan_session, scroll_to_top_if_asked, show_notice
 from ui.steps import draw_area, draw_review, draw_team
 
 init_state()
@@ -13,6 +13,7 @@ flush_cookie()
 
 if not resume_from_cookie(bank) or plan_session() is None:
     st.switch_page("app_pages/start.py")
+bank = plan_session().bank  # a workshop's own question bank, when it has one
 
 step = current_step(bank)
 status_line = st.empty()  # filled last, so it counts this run's saves
@@ -28,4 +29,5 @@ else:
 st.divider()
 back_next(bank, step)
 sidebar(bank, step)  # drawn last so its progress counts include this run's saves
+scroll_to_top_if_asked()
 status_line.caption(save_status(plan_session()))

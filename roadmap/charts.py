@@ -25,6 +25,8 @@ from .scoring import AreaScore
 
 CHART_TITLE = "Readiness by area, % of the top level (the team's self-assessment)"
 AXIS_TITLE = "Readiness, % of the top level"
+#: The app's shorter title, broken to fit a phone.
+APP_TITLE = "Readiness by area: the team's self-assessment"
 NOT_RATED = "Not rated"
 #: Print resolution of the document's chart.
 PRINT_DPI = 200
@@ -85,21 +87,26 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
         cliponaxis=False,
     ))
     for score in scores:
+        # Area names sit above their bars rather than beside them, so the bars keep the
+        # whole width on a phone and the names never crowd the axis on a projector.
+        figure.add_annotation(x=0, y=score.title, xref="x", yanchor="bottom", xanchor="left", yshift=24,
+                              showarrow=False, text=score.title, font={"size": 17, "color": _TEXT_COLOUR},
+                              name="area")
         if score.percent is None:
             figure.add_annotation(x=1, y=score.title, xanchor="left", showarrow=False, text=NOT_RATED,
-                                  font={"size": 18, "color": _TEXT_COLOUR})
+                                  font={"size": 18, "color": _TEXT_COLOUR}, name="not-rated")
     figure.update_layout(
-        title={"text": CHART_TITLE, "font": {"size": 22}},
-        font={"size": 17, "color": _TEXT_COLOUR},
-        xaxis={"title": {"text": AXIS_TITLE, "standoff": 12}, "automargin": True, "range": [0, 102], "tickvals": positions,
-               "ticktext": [t.replace("\n", "<br>") for t in labels], "gridcolor": "#bbbbbb",
-               "fixedrange": True},
-        yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True, "ticksuffix": "  "},
+        title={"text": APP_TITLE, "font": {"size": 16}, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
+        font={"size": 15, "color": _TEXT_COLOUR},
+        xaxis={"title": {"text": AXIS_TITLE, "standoff": 12}, "automargin": True, "range": [0, 102],
+               "tickvals": positions, "ticktext": [t.replace("\n", "<br>") for t in labels],
+               "tickangle": 0, "tickfont": {"size": 13}, "gridcolor": "#bbbbbb", "fixedrange": True},
+        yaxis={"autorange": "reversed", "fixedrange": True, "showticklabels": False},
         plot_bgcolor="white",
         paper_bgcolor="white",
-        bargap=0.35,
-        height=230 + 80 * max(len(scores), 1),
-        margin={"l": 20, "r": 50, "t": 70, "b": 40},
+        bargap=0.55,
+        height=200 + 95 * max(len(scores), 1),
+        margin={"l": 10, "r": 30, "t": 60, "b": 40},
         showlegend=False,
     )
     return figure

@@ -46,8 +46,10 @@ def test_figure_prints_each_figure_on_its_bar(bank):
 def test_figure_shows_not_rated_areas_as_words_not_as_zero(bank):
     figure = build_readiness_figure(_scores(), bank)
     assert list(figure.data[0].x) == [63, None, 100, None]
-    notes = {a.y: a.text for a in figure.layout.annotations}
+    notes = {a.y: a.text for a in figure.layout.annotations if a.name == "not-rated"}
     assert notes == {"Know the context": NOT_RATED, "Build strategically": NOT_RATED}
+    names = [a.text for a in figure.layout.annotations if a.name == "area"]
+    assert names == ["Design for impact", "Know the context", "Define the measures", "Build strategically"]
 
 
 def test_figure_says_it_is_a_self_assessment_and_names_the_levels(bank):

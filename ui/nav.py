@@ -12,7 +12,7 @@ from roadmap.bank import Bank
 from roadmap.plan import overall_percent, progress
 from roadmap.text import markdown_literal
 
-from .state import DEVICE, STEP, WHO, plan_session, reseed_widgets, store
+from .state import DEVICE, SCROLL_TOP, STEP, WHO, plan_session, reseed_widgets, store
 
 
 def step_titles(bank: Bank) -> list[str]:
@@ -29,6 +29,7 @@ def current_step(bank: Bank) -> int:
 def go(step: int) -> None:
     """Callback: move to step, picking up teammates' changes on the way."""
     st.session_state[STEP] = step
+    st.session_state[SCROLL_TOP] = True
     session = plan_session()
     if session is not None:
         session.refresh()
@@ -59,6 +60,7 @@ def sidebar(bank: Bank, step: int) -> None:
             st.button(label, key=f"_nav:{index}", on_click=go, args=(index,), width="stretch",
                       type="primary" if index == step else "secondary",
                       help="You are here" if index == step else None)
+        st.page_link("app_pages/consensus.py", label="Team ratings: rate alone, then agree", icon=":material/groups:")
         st.divider()
         st.text_input("Your name (shown in the answer history)", key=WHO, max_chars=80,
                       on_change=_set_who)

@@ -7,12 +7,13 @@ stable ids (`widget_key`), and are seeded from the plan before a widget is drawn
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 
 import streamlit as st
 
-from roadmap.bank import DEFAULT_BANK_PATH, Bank, BankSource
+from roadmap.bank import DEFAULT_BANK_PATH, Bank, BankSource, load_bank_text
 from roadmap.session import PlanSession
 from roadmap.store import Store
 
@@ -24,6 +25,7 @@ ERRORS = "errors"  # widget key -> plain message about a refused change
 DEVICE = "device_token"  # this browser's device token, once issued
 COOKIE_PENDING = "cookie_pending"  # ("set", token) or ("clear", "") to send to the browser
 WIDGET_GEN = "widget_gen"  # bumped to make every widget reseed from the plan
+SCROLL_TOP = "scroll_top"  # set when the step changes: the next run scrolls the page back to the top
 BANK_PATH_ENV = "ROADMAP_BANK"
 COOKIE_NAME = "roadmap_device"
 COOKIE_DAYS = 60
@@ -127,3 +129,30 @@ def flush_cookie() -> None:
     age = COOKIE_DAYS * 86400 if action == "set" else 0
     value = json.dumps(f"{COOKIE_NAME}={token}; Max-Age={age}; Path=/; SameSite=Strict")
     st.iframe(f"<script>window.parent.document.cookie = {value};</script>", height=1)
+
+
+def scroll_to_top_if_asked() -> None:
+    """After a step change, bring the new step's heading into view (Streamlit keeps the old scroll)."""
+    if st.session_state.pop(SCROLL_TOP, False):
+        st.iframe("<script>for (const el of window.parent.document.querySelectorAll("
+                  "'[data-testid=stMain], [data-testid=stAppViewContainer], section.main')) el.scrollTo(0, 0);"
+                  "window.parent.scrollTo(0, 0);</script>", height=1)
+
+
+# A workshop's own question bank -----------------------------------------------
+
+
+@st.cache_data(max_entries=50, show_spinner=False)
+def _parsed_bank(digest: str, _text: str) -> Bank:
+    return load_bank_text(_text, "the workshop's question bank")
+
+
+def bank_for_plan(plan_id: str | None, default: Bank) -> Bank:
+    """Return the question bank of the workshop plan_id belongs to, when it has its own; else default.
+
+    Parsed once per bank text (keyed by its SHA-256) for every session of the server.
+    """
+    text = store().workshop_bank_text(plan_id) if plan_id else None
+    if text is None:
+        return default
+    return _parsed_bank(hashlib.sha256(text.encode("utf-8")).hexdigest(), text)
