@@ -16,6 +16,8 @@ if not resume_from_cookie(bank) or plan_session() is None:
 bank = plan_session().bank  # a workshop's own question bank, when it has one
 
 step = current_step(bank)
+district = plan_session().plan.district.name
+st.set_page_config(page_title=f"{district} · Teacher leadership plan" if district else "Teacher leadership plan")
 status_line = st.empty()  # filled last, so it counts this run's saves
 show_notice()
 
