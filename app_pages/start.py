@@ -64,8 +64,9 @@ with new_tab:
             members = [Member(name=str(r["name"]).strip(), role=str(r["role"] or "").strip())
                        for r in team.fillna("").to_dict("records") if str(r["name"]).strip()]
             start_plan(bank, Plan(district=District(name=name, date=when, team=members)))
-            notify("success", "Your plan is started and saved. Note the resume code in the sidebar "
-                              "to carry on later or from another device.")
+            notify("success", "Your plan is started and saved as you go. To carry on later or from another "
+                              "device you need its resume code: open \u201cResume code\u201d in the sidebar, "
+                              "or see the Your team step.")
             st.switch_page(PLAN_PAGE)
 
 with code_tab:
@@ -107,3 +108,4 @@ for number, area in enumerate(bank.areas, start=1):
     st.caption(area.summary)
 st.caption("Source: Leading from the Front of the Classroom: A Roadmap for Teacher Leadership that Works "
            "(Aspen Institute Education & Society Program and Leading Educators, 2014).")
+st.page_link("app_pages/facilitator.py", label="Facilitating a workshop of many teams?", icon=":material/co_present:")

@@ -12,6 +12,7 @@ from roadmap.bank import Bank
 from roadmap.plan import overall_percent, progress
 from roadmap.text import markdown_literal
 
+from .plans import CODE
 from .state import DEVICE, SCROLL_TOP, STEP, WHO, plan_session, reseed_widgets, store
 
 
@@ -61,6 +62,12 @@ def sidebar(bank: Bank, step: int) -> None:
                       type="primary" if index == step else "secondary",
                       help="You are here" if index == step else None)
         st.page_link("app_pages/consensus.py", label="Team ratings: rate alone, then agree", icon=":material/groups:")
+        code = st.session_state.get(CODE)
+        if code:
+            with st.expander("Resume code"):
+                st.caption("Anyone with this code can open and edit the plan from any device. "
+                           "Hidden here so it is not projected to the room.")
+                st.code(code, language=None)
         st.divider()
         st.text_input("Your name (shown in the answer history)", key=WHO, max_chars=80,
                       on_change=_set_who)
