@@ -296,3 +296,98 @@ def test_a_good_plan_file_with_hostile_text_opens_cleaned(database_url, bank):
     assert opened.district.name == "Riverbend <script>x</script>"
     assert opened.answers["q-priorities"] == "Keepthis and this"
     assert "Keepthis and this" in reopened_text(opened, bank)
+
+
+# Other teams and shared caches ------------------------------------------------
+
+
+def test_one_teams_code_opens_only_its_own_plan(database_url):
+    ours = start_plan(new_app(), "Northfield")
+    ours.text_area(key=key(ours, "q-priorities")).input("Northfield's private answer")
+    ours.run()
+    theirs = start_plan(new_app(), "Southbrook")
+    theirs.text_area(key=key(theirs, "q-priorities")).input("Southbrook's private answer")
+    theirs.run()
+    our_code, their_code = ours.session_state["resume_code"], theirs.session_state["resume_code"]
+    assert our_code != their_code
+
+    visitor = new_app().run()
+    visitor.text_input(key="_resume:code").input(our_code)
+    click(visitor, "Open the plan")
+    shown = "\n".join(markdown_shown(visitor) + [t.value for t in visitor.text] + [t.value for t in visitor.text_area])
+    assert "Northfield's private answer" in shown
+    assert "Southbrook" not in shown
+    for step in range(len(visitor.sidebar.button)):
+        go_to(visitor, step)
+        everything = str(visitor._tree)
+        assert "Southbrook" not in everything, f"step {step} shows the other team's plan"
+
+    # A code one character off opens nothing.
+    near = our_code[:-1] + ("2" if our_code[-1] != "2" else "3")
+    if near != their_code:
+        stranger = new_app().run()
+        stranger.text_input(key="_resume:code").input(near)
+        click(stranger, "Open the plan")
+        assert "No plan has that code" in stranger.error[0].value
+        assert "plan_session" not in stranger.session_state
+
+
+def _reachable(roots, limit: int = 500_000):
+    """Yield every object reachable from roots through containers and instance attributes.
+
+    Modules, classes and functions are not followed: from them everything in the
+    process is reachable, and a cache holding a function holds no team's data.
+    Nor is SQLAlchemy's compiled-statement cache: it keeps the statement it first
+    compiled for each shape of SQL (bound values included) only as a template; every
+    execution binds its own values, so nothing in it is ever read back or shown.
+    """
+    import gc
+    import types
+
+    from sqlalchemy.util import LRUCache
+
+    skip = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+            types.FrameType, types.CodeType)
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack and len(seen) < limit:
+        obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, skip) or isinstance(obj, LRUCache):
+            continue
+        seen.add(id(obj))
+        yield obj
+        stack.extend(gc.get_referents(obj))
+
+
+def test_no_teams_plan_is_held_in_a_shared_cache(database_url, bank):
+    from streamlit.runtime.caching.cache_data_api import _data_caches
+    from streamlit.runtime.caching.cache_resource_api import _resource_caches
+
+    from roadmap.plan import District, Rating
+    from roadmap.session import PlanSession
+    from roadmap.store import StoredPlan
+
+    secret_answer = "Lowell's answer, never shared 7f3a"
+    at = start_plan(new_app(), "Lowell Unified 7f3a")
+    code = at.session_state["resume_code"]
+    at.text_area(key=key(at, "q-priorities")).input(secret_answer)
+    at.run()
+    at.radio(key=key(at, "act-align-purpose", "level")).set_value("developing")
+    at.run()
+    go_to(at, len(bank.areas) + 1)  # the review draws the chart, the tables and the downloads
+    at.selectbox(key="_hist:question").set_value("q-priorities")
+    at.run()
+    assert not at.exception
+
+    found_types, found_text = set(), []
+    per_team = (Plan, PlanSession, StoredPlan, District, Rating)
+    secrets = ("Lowell Unified 7f3a", secret_answer, code, code.replace("-", ""))
+    for obj in _reachable([_resource_caches, _data_caches]):
+        if isinstance(obj, per_team):
+            found_types.add(type(obj).__name__)
+        elif isinstance(obj, str) and any(s in obj for s in secrets):
+            found_text.append(obj[:80])
+        elif isinstance(obj, (bytes, bytearray)) and any(s.encode() in obj for s in secrets):
+            found_text.append(bytes(obj[:80]).decode(errors="replace"))
+    assert not found_types, f"a shared cache holds {sorted(found_types)}"
+    assert not found_text, f"a shared cache holds a team's text: {found_text[:3]}"
