@@ -1,0 +1,762 @@
+"""Facilitated workshops: each member's own ratings and their spread, the facilitator's dashboard, and
+everything collected at the end (every team's Word plan, CSV, Excel and a short summary, in one zip).
+
+Pure functions over what the store returns; nothing here imports Streamlit or knows SQL.
+
+Spread: members rate an action on their own first. For each action the team sees
+who chose what, the median of the scored levels ("not applicable" is shown but not
+scored), and a flag where members are DIVERGENCE_GAP or more levels apart: that
+is where the team's conversation should go before it records its agreed rating.
+
+Dashboard: `progress_groups(bank)` names the entry keys the store counts per plan
+(`Store.workshop_progress`), and `dashboard_rows` turns those counts and the
+teams' rating levels into one row per team: progress and readiness per area,
+required questions missing, and how long since anyone in the team saved.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import statistics
+import textwrap
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from math import floor
+
+import plotly.graph_objects as go
+from docx import Document as new_document
+from docx.document import Document
+from docx.enum.text import WD_BREAK
+from docx.shared import Inches, Pt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .bank import Bank, Question, load_bank_text
+from .document import DocumentOptions, build_plan_document, to_docx_bytes
+from .plan import AnswerError, Plan, Rating, is_answered, progress
+from .scoring import score_areas
+from .store import (
+    MemberRating, Store, StoredPlan, TeamCode, TeamProgress, Workshop, WorkshopTeam, answer_key,
+)
+from .text import clean_text, slugify
+
+#: Members this many levels apart (or more) on one action are flagged for discussion.
+DIVERGENCE_GAP = 2
+#: A team that has saved nothing for this many minutes, with work left, is shown as quiet.
+QUIET_MINUTES = 10
+#: The most teams one workshop is set up with at once.
+MAX_TEAMS = 100
+#: The environment variable holding the planner's public address, printed on join cards.
+PUBLIC_URL_ENV = "ROADMAP_PUBLIC_URL"
+
+COMBINED_TITLE = "Readiness by area across the workshop's teams (each team's self-assessment)"
+HEATMAP_TITLE = "Readiness by team and area, % of the top level (self-assessment)"
+NOT_RATED = "Not rated"
+_BAR_COLOUR = "#1f4e79"
+_TEXT_COLOUR = "#1a1a1a"
+
+
+class WorkshopSetupError(ValueError):
+    """Teams or a question bank that cannot be used to set up a workshop; the message is one plain sentence."""
+
+
+# Setting up -----------------------------------------------------------------------------------
+
+
+def team_names(count: int | None = None, names: Iterable[str] = ()) -> list[str]:
+    """Return the teams to create: the names given (tidied), or "Team 1" ... "Team count".
+
+    Raises WorkshopSetupError for no teams, too many, or a name given twice.
+    """
+    given = [" ".join(clean_text(str(n)).split()) for n in names]
+    given = [n for n in given if n]
+    if given and count:
+        raise WorkshopSetupError("Give either the number of teams or their names, not both.")
+    if not given:
+        if not count or count < 1:
+            raise WorkshopSetupError("A workshop needs at least one team.")
+        given = [f"Team {n}" for n in range(1, count + 1)]
+    if len(given) > MAX_TEAMS:
+        raise WorkshopSetupError(f"A workshop can have at most {MAX_TEAMS} teams; {len(given)} were given.")
+    seen: set[str] = set()
+    for name in given:
+        if name.casefold() in seen:
+            raise WorkshopSetupError(f"The team name {name} is given twice; give each team its own name.")
+        seen.add(name.casefold())
+    return given
+
+
+def workshop_bank(workshop: Workshop, default: Bank) -> Bank:
+    """Return the workshop's own question bank, or default when it has none.
+
+    Raises BankError if the stored bank no longer loads (it was checked when stored).
+    """
+    if workshop.bank_yaml is None:
+        return default
+    return load_bank_text(workshop.bank_yaml, f"the question bank of {workshop.name}")
+
+
+# Each member's own ratings, and their spread ------------------------------------------------------
+
+
+def rate_as_member(store: Store, bank: Bank, plan_id: str, member: str, action_id: str, level: str | None) -> None:
+    """Check and save one member's own rating of an action (None clears it).
+
+    Raises AnswerError for an action or level this bank does not have, store.PlanLockedError
+    (an AnswerError too) while the workshop is closed, and StoreError for a missing name.
+    """
+    if action_id not in bank.actions:
+        raise AnswerError(f"There is no action {action_id} in this question bank.")
+    if level is not None and level not in bank.levels_by_id:
+        raise AnswerError(f"{level} is not a readiness level of this question bank.")
+    store.save_member_rating(plan_id, member, action_id, level)
+
+
+def median_level(values: Sequence[int]) -> float | None:
+    """Return the median of scored levels (halfway between the middle two for an even count); None for none."""
+    return float(statistics.median(values)) if values else None
+
+
+def is_divergent(values: Sequence[int], gap: int = DIVERGENCE_GAP) -> bool:
+    """Return True if two of the scored levels are gap or more apart (one rater or none never is)."""
+    return len(values) > 1 and max(values) - min(values) >= gap
+
+
+@dataclass(frozen=True)
+class ActionSpread:
+    """How a team's members rated one action on their own."""
+
+    action_id: str
+    choices: tuple[tuple[str, str], ...]  # (member, level id), by member
+    values: tuple[int, ...]  # the scored levels, lowest first ("not applicable" left out)
+    median: float | None
+    divergent: bool
+
+    @property
+    def raters(self) -> int:
+        return len(self.choices)
+
+
+def action_spread(bank: Bank, action_id: str, choices: Mapping[str, str]) -> ActionSpread:
+    """Return the spread of one action from {member: level id}.
+
+    Levels this bank does not know are listed but, like "not applicable", not scored.
+    """
+    levels = bank.levels_by_id
+    values = sorted(levels[lv].value for lv in choices.values() if lv in levels and levels[lv].value is not None)
+    ordered = tuple(sorted(choices.items(), key=lambda item: (item[0].casefold(), item[0])))
+    return ActionSpread(action_id, ordered, tuple(values), median_level(values), is_divergent(values))
+
+
+def action_spreads(bank: Bank, ratings: Iterable[MemberRating]) -> dict[str, ActionSpread]:
+    """Return the spread of every action of the bank (in bank order), from the members' own ratings."""
+    by_action: dict[str, dict[str, str]] = {}
+    for rating in ratings:
+        by_action.setdefault(rating.action_id, {})[rating.member] = rating.level
+    return {action_id: action_spread(bank, action_id, by_action.get(action_id, {})) for action_id in bank.actions}
+
+
+def level_label(bank: Bank, level_id: str | None) -> str:
+    """Return a level as a reader sees it: '3 · Developing', 'Not applicable', or 'Not rated'."""
+    if not level_id:
+        return NOT_RATED
+    level = bank.levels_by_id.get(level_id)
+    if level is None:
+        return f"{level_id} (not a level of this question bank)"
+    return level.label if level.value is None else f"{level.value} · {level.label}"
+
+
+def median_label(bank: Bank, median: float | None) -> str:
+    """Return a median as words: '2 · Emerging', '2.5 (between Emerging and Developing)' or 'No ratings'."""
+    if median is None:
+        return "No ratings"
+    by_value = {lv.value: lv.label for lv in bank.levels if lv.value is not None}
+    if median.is_integer():
+        value = int(median)
+        return f"{value} · {by_value[value]}" if value in by_value else str(value)
+    below, above = by_value.get(floor(median)), by_value.get(floor(median) + 1)
+    between = f" (between {below} and {above})" if below and above else ""
+    return f"{median:g}{between}"
+
+
+def spread_text(bank: Bank, spread: ActionSpread) -> str:
+    """Return the spread in one line for the plan document: who chose what, the median, and the flag."""
+    if not spread.choices:
+        return "No individual ratings"
+    chose = "; ".join(f"{member}: {level_label(bank, level)}" for member, level in spread.choices)
+    text = f"{chose}. Median {median_label(bank, spread.median)}."
+    if spread.divergent:
+        text += f" Members were {DIVERGENCE_GAP} or more levels apart."
+    return text
+
+
+def document_spreads(bank: Bank, ratings: Iterable[MemberRating]) -> dict[str, str]:
+    """Return DocumentOptions.rating_spreads for a plan: each individually rated action's spread_text."""
+    return {a: spread_text(bank, s) for a, s in action_spreads(bank, ratings).items() if s.choices}
+
+
+# The dashboard --------------------------------------------------------------------------------------
+
+
+def _answered_group(area_id: str) -> str:
+    return f"answered:{area_id}"
+
+
+def _required_group(area_id: str) -> str:
+    return f"required:{area_id}"
+
+
+def progress_groups(bank: Bank) -> dict[str, list[str]]:
+    """Return the entry keys Store.workshop_progress counts: per area, its answers and its required answers."""
+    groups: dict[str, list[str]] = {}
+    for area in bank.areas:
+        groups[_answered_group(area.id)] = [answer_key(q.id) for q in area.questions]
+        groups[_required_group(area.id)] = [answer_key(q.id) for q in area.questions if q.required]
+    return groups
+
+
+@dataclass(frozen=True)
+class AreaCell:
+    """One team's progress and readiness in one area."""
+
+    area_id: str
+    title: str
+    answered: int
+    questions: int
+    rated: int
+    actions: int
+    required_missing: int
+    readiness: int | None  # % of the top level; None: nothing rated
+
+    @property
+    def done(self) -> int:
+        return self.answered + self.rated
+
+    @property
+    def total(self) -> int:
+        return self.questions + self.actions
+
+    @property
+    def readiness_label(self) -> str:
+        return NOT_RATED if self.readiness is None else f"{self.readiness}%"
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """One team's line on the dashboard."""
+
+    team: WorkshopTeam
+    district_name: str
+    areas: tuple[AreaCell, ...]
+    percent: int  # questions answered and actions rated, 0-100
+    last_activity: dt.datetime
+    quiet_minutes: int
+    raters: int
+    ratings: Mapping[str, str]  # action id -> the team's agreed level id
+
+    @property
+    def required_missing(self) -> int:
+        return sum(a.required_missing for a in self.areas)
+
+    @property
+    def quiet(self) -> bool:
+        """True when the team has work left and nobody in it has saved anything for QUIET_MINUTES."""
+        return self.percent < 100 and self.quiet_minutes >= QUIET_MINUTES
+
+    @property
+    def activity_label(self) -> str:
+        minutes = self.quiet_minutes
+        when = "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
+        return f"{when}, quiet" if self.quiet else when
+
+
+def dashboard_rows(bank: Bank, teams: Sequence[TeamProgress], now: dt.datetime) -> list[TeamRow]:
+    """Return one row per team, in the workshop's order, from Store.workshop_progress(..., progress_groups(bank))."""
+    levels = bank.levels_by_id
+    rows = []
+    for team in teams:
+        ratings = {a: lv for a, lv in team.ratings.items() if a in bank.actions}
+        scores = score_areas(Plan(ratings={a: Rating(level=lv) for a, lv in ratings.items() if lv in levels}), bank)
+        cells = []
+        for area, score in zip(bank.areas, scores):
+            required = sum(1 for q in area.questions if q.required)
+            rated = sum(1 for a in area.actions if ratings.get(a.id) in levels)
+            cells.append(AreaCell(area.id, area.title, team.filled.get(_answered_group(area.id), 0),
+                                  len(area.questions), rated, len(area.actions),
+                                  required - team.filled.get(_required_group(area.id), 0), score.percent))
+        total = sum(c.total for c in cells)
+        percent = 0 if total == 0 else 100 * sum(c.done for c in cells) // total
+        quiet = max(0, int((now - team.last_activity).total_seconds() // 60))
+        rows.append(TeamRow(team.team, team.district_name, tuple(cells), percent, team.last_activity, quiet,
+                            team.raters, ratings))
+    return rows
+
+
+def _half_up(value: Fraction) -> int:
+    return floor(value + Fraction(1, 2))
+
+
+@dataclass(frozen=True)
+class CombinedArea:
+    """One area across every team: how many teams rated it, and the mean, lowest and highest readiness."""
+
+    area_id: str
+    title: str
+    teams: int
+    values: tuple[int, ...]  # each rated team's readiness, in team order
+
+    @property
+    def rated(self) -> int:
+        return len(self.values)
+
+    @property
+    def mean(self) -> int | None:
+        """Return the mean of the teams' readiness, rounded half up; None when no team rated the area."""
+        return _half_up(Fraction(sum(self.values), len(self.values))) if self.values else None
+
+    @property
+    def lowest(self) -> int | None:
+        return min(self.values) if self.values else None
+
+    @property
+    def highest(self) -> int | None:
+        return max(self.values) if self.values else None
+
+    @property
+    def text(self) -> str:
+        """Return the figure in words: '58% (3 of 4 teams rated; 25-88%)' or 'Not rated (0 of 4 teams)'."""
+        if not self.values:
+            return f"{NOT_RATED} (0 of {self.teams} teams)"
+        return f"{self.mean}% ({self.rated} of {self.teams} teams rated; {self.range_text})"
+
+    @property
+    def range_text(self) -> str:
+        """Return the teams' range: '25-88%', or '50%' when they all stand at the same level."""
+        return f"{self.lowest}%" if self.lowest == self.highest else f"{self.lowest}-{self.highest}%"
+
+
+def combined_areas(bank: Bank, rows: Sequence[TeamRow]) -> list[CombinedArea]:
+    """Return each area of the bank across every team's readiness."""
+    out = []
+    for index, area in enumerate(bank.areas):
+        values = tuple(r.areas[index].readiness for r in rows if r.areas[index].readiness is not None)
+        out.append(CombinedArea(area.id, area.title, len(rows), values))
+    return out
+
+
+def combined_table(combined: Sequence[CombinedArea]) -> list[dict[str, object]]:
+    """Return the numbers under the combined chart, one dict per area (column name -> value)."""
+    return [{"Area": c.title, "Teams rated": f"{c.rated} of {c.teams}",
+             "Mean readiness": NOT_RATED if c.mean is None else f"{c.mean}%",
+             "Lowest": "" if c.lowest is None else f"{c.lowest}%",
+             "Highest": "" if c.highest is None else f"{c.highest}%"} for c in combined]
+
+
+def team_label(team: WorkshopTeam) -> str:
+    return f"{team.position}. {team.team_name}"
+
+
+def _area_label(number: int, title: str) -> str:
+    return f"{number}. {title}"
+
+
+def build_heatmap(bank: Bank, rows: Sequence[TeamRow]) -> go.Figure:
+    """Return a plotly heat map of readiness, teams down and areas across, each cell's figure printed in it.
+
+    A cell with nothing rated has no colour and reads "Not rated".
+    """
+    areas = [_area_label(n, a.title) for n, a in enumerate(bank.areas, start=1)]
+    teams = [team_label(r.team) for r in rows]
+    z = [[c.readiness for c in r.areas] for r in rows]
+    text = [[c.readiness_label for c in r.areas] for r in rows]
+    figure = go.Figure(go.Heatmap(
+        z=z, x=areas, y=teams, text=text, texttemplate="%{text}", textfont={"size": 16},
+        zmin=0, zmax=100, colorscale="Blues", xgap=3, ygap=3, hoverongaps=False,
+        colorbar={"title": {"text": "Readiness %"}},
+        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+    ))
+    figure.update_layout(
+        title={"text": HEATMAP_TITLE, "font": {"size": 18}}, font={"size": 15, "color": _TEXT_COLOUR},
+        xaxis={"side": "top", "fixedrange": True}, yaxis={"autorange": "reversed", "fixedrange": True,
+                                                          "automargin": True},
+        plot_bgcolor="#f2f2f2", paper_bgcolor="white", height=160 + 42 * max(len(rows), 1),
+        margin={"l": 20, "r": 20, "t": 110, "b": 20},
+    )
+    return figure
+
+
+def _plotly_text(text: str) -> str:
+    """Return text for a plotly label, which reads a few HTML tags: shown as typed, never as markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def build_combined_figure(combined: Sequence[CombinedArea]) -> go.Figure:
+    """Return the projector chart: per area, a bar at the teams' mean readiness and a circle for every team.
+
+    Each bar carries its figure; the label beside it says how many teams rated the area and their range.
+    """
+    titles = [_area_label(n, c.title) for n, c in enumerate(combined, start=1)]
+    details = [f"{c.rated} of {c.teams} teams rated" + (f" · {c.range_text}" if c.values else "")
+               for c in combined]
+    figure = go.Figure(go.Bar(
+        y=titles, x=[c.mean for c in combined], orientation="h", name="Mean of the teams",
+        text=[f"{c.mean}%" if c.mean is not None else "" for c in combined], textposition="auto",
+        insidetextanchor="end", textfont={"size": 22}, insidetextfont={"color": "white"},
+        outsidetextfont={"color": _TEXT_COLOUR},
+        marker={"color": _BAR_COLOUR, "line": {"color": _TEXT_COLOUR, "width": 1},
+                "pattern": {"shape": "/", "fgcolor": "#6f8fb0", "size": 10, "solidity": 0.15,
+                            "fillmode": "overlay"}},
+        customdata=[[c.text] for c in combined], hovertemplate="%{y}: %{customdata[0]}<extra></extra>",
+        cliponaxis=False,
+    ))
+    dots_x = [v for c in combined for v in c.values]
+    dots_y = [t for t, c in zip(titles, combined) for _ in c.values]
+    figure.add_trace(go.Scatter(x=dots_x, y=dots_y, mode="markers", name="One team",
+                                marker={"symbol": "circle-open", "size": 14, "color": "#d9a400",
+                                        "line": {"width": 3}},
+                                hovertemplate="%{y}: a team at %{x}%<extra></extra>"))
+    for title, area in zip(titles, combined):
+        if area.mean is None:
+            figure.add_annotation(x=1, y=title, xanchor="left", showarrow=False, text=NOT_RATED,
+                                  font={"size": 18, "color": _TEXT_COLOUR})
+    figure.update_layout(
+        title={"text": COMBINED_TITLE, "font": {"size": 20}}, font={"size": 18, "color": _TEXT_COLOUR},
+        xaxis={"title": {"text": "Readiness, % of the top level"}, "range": [0, 102], "fixedrange": True,
+               "gridcolor": "#bbbbbb"},
+        yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True, "tickvals": titles,
+               "ticktext": [f"{_plotly_text(t)}<br><span style='font-size:14px'>{d}</span>"
+                            for t, d in zip(titles, details)], "ticksuffix": "  "},
+        plot_bgcolor="white", paper_bgcolor="white", bargap=0.35, height=200 + 95 * max(len(combined), 1),
+        margin={"l": 20, "r": 40, "t": 80, "b": 40}, legend={"orientation": "h", "y": -0.18},
+    )
+    return figure
+
+
+def combined_alt_text(combined: Sequence[CombinedArea]) -> str:
+    """Return the combined chart in words, one sentence per area."""
+    parts = [f"{c.title}: {c.text}." for c in combined]
+    return ("Bar chart of readiness by area across the workshop's teams, each team's self-assessment as a "
+            "percentage of the top level; the bar is the mean of the teams, a dot marks each team. " + " ".join(parts))
+
+
+def draw_combined_chart(combined: Sequence[CombinedArea], dpi: int = 200) -> bytes:
+    """Return the combined chart as a PNG for the summary document (matplotlib's object API, no pyplot).
+
+    As on screen: a bar at the teams' mean with its figure, a circle for each team, and under each area's
+    name how many teams rated it and their range. Readable in black and white.
+    """
+    labels = []
+    for number, area in enumerate(combined, start=1):
+        detail = f"{area.rated} of {area.teams} teams rated" + (
+            f", {area.range_text}" if area.values else "")
+        labels.append(textwrap.fill(_area_label(number, area.title), 28) + "\n" + detail)
+    height = 1.0 + 0.55 * max(len(combined), 1)
+    figure = Figure(figsize=(6.5, height), dpi=dpi)
+    FigureCanvasAgg(figure)
+    figure.subplots_adjust(left=0.33, right=0.96, top=1 - 0.4 / height, bottom=0.5 / height)
+    ax = figure.add_subplot()
+    rows = range(len(combined))
+    rated = [(i, c) for i, c in zip(rows, combined) if c.mean is not None]
+    ax.barh([i for i, _ in rated], [c.mean for _, c in rated], height=0.6, color="white", edgecolor=_BAR_COLOUR,
+            hatch="///", linewidth=1.2, zorder=2)
+    for i, area in zip(rows, combined):
+        ax.scatter(area.values, [i] * len(area.values), s=26, facecolors="white", edgecolors=_TEXT_COLOUR,
+                   linewidths=1.2, zorder=4, clip_on=False)
+        figure_text = NOT_RATED if area.mean is None else f"{area.mean}%"
+        x = area.mean or 0
+        inside = x > 88
+        ax.text(x - 1.5 if inside else x + 1.5, i, figure_text, va="center", ha="right" if inside else "left",
+                fontsize=9, fontweight="bold", color=_TEXT_COLOUR, zorder=5, parse_math=False,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.2})
+    ax.set_yticks(list(rows), labels, fontsize=7.5, parse_math=False)
+    ax.set_ylim(len(combined) - 0.5, -0.5)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Readiness, % of the top level (bar: mean of the teams; circle: one team)", fontsize=7.5)
+    ax.tick_params(axis="x", labelsize=7.5)
+    ax.grid(axis="x", color="#999999", linewidth=0.6, linestyle=":", zorder=0)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    figure.suptitle(COMBINED_TITLE, x=0.02, ha="left", fontsize=9.5, fontweight="bold")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    return buffer.getvalue()
+
+
+# Reading a team's plan -------------------------------------------------------------------------------
+
+
+def answer_text(bank: Bank, question: Question, value: object) -> str:
+    """Return an answer as plain text: choices by their labels, table rows one a line, a decision with its reason."""
+    if not is_answered(question, value):
+        return ""
+    kind = question.kind
+    if kind == "choice":
+        return question.option_label(str(value))
+    if kind == "multi_choice":
+        return "; ".join(question.option_label(v) for v in value)
+    if kind == "domains":
+        return "; ".join(bank.domains_by_id[v].title if v in bank.domains_by_id else v for v in value)
+    if kind == "table":
+        labels = {c.id: c.label for c in question.columns or ()}
+        return "\n".join(" · ".join(f"{labels.get(k, k)}: {v}" for k, v in row.items() if str(v).strip())
+                         for row in value)
+    if kind == "decision":
+        pole = question.option_label(value.get("pole", "")) if value.get("pole") else "No side chosen"
+        rationale = value.get("rationale", "").strip()
+        return f"{pole}: {rationale}" if rationale else pole
+    return str(value)
+
+
+# Collecting everything -------------------------------------------------------------------------------
+
+PROGRESS_HEADERS = ["Team", "District", "Area", "Questions answered", "Questions", "Actions rated", "Actions",
+                    "Required questions missing", "Readiness %", "Last activity (UTC)"]
+RATINGS_HEADERS = ["Team", "District", "Area", "Action id", "Action", "Agreed rating", "Level value", "Note",
+                   "Members who rated", "Members' median", f"Members {DIVERGENCE_GAP}+ levels apart"]
+MEMBER_HEADERS = ["Team", "Member", "Area", "Action id", "Action", "Rating", "Level value", "Saved (UTC)"]
+
+
+@dataclass(frozen=True)
+class TeamPlan:
+    """One team's plan and its members' own ratings, as collected at the end."""
+
+    team: WorkshopTeam
+    stored: StoredPlan
+    member_ratings: tuple[MemberRating, ...]
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
+def progress_table(bank: Bank, teams: Sequence[TeamPlan]) -> list[list[object]]:
+    """Return PROGRESS_HEADERS rows: one per team and area, from each team's whole plan."""
+    rows: list[list[object]] = []
+    for item in teams:
+        plan = item.stored.plan
+        scores = score_areas(plan, bank)
+        for area, score in zip(progress(plan, bank), scores):
+            rows.append([item.team.team_name, plan.district.name, area.title, area.answered, area.questions,
+                         area.rated, area.actions, len(area.missing_required),
+                         "" if score.percent is None else score.percent, _utc(item.stored.updated_at)])
+    return rows
+
+
+def ratings_table(bank: Bank, teams: Sequence[TeamPlan]) -> list[list[object]]:
+    """Return RATINGS_HEADERS rows: one per team and action, the team's agreed rating and its members' spread."""
+    rows: list[list[object]] = []
+    for item in teams:
+        plan = item.stored.plan
+        spreads = action_spreads(bank, item.member_ratings)
+        for area in bank.areas:
+            for action in area.actions:
+                rating = plan.ratings.get(action.id)
+                level = bank.levels_by_id.get(rating.level) if rating and rating.level else None
+                spread = spreads[action.id]
+                rows.append([item.team.team_name, plan.district.name, area.title, action.id, action.text,
+                             level.label if level else NOT_RATED,
+                             "" if level is None or level.value is None else level.value,
+                             rating.note if rating else "", spread.raters,
+                             "" if spread.median is None else f"{spread.median:g}",
+                             "yes" if spread.divergent else "no"])
+    return rows
+
+
+def member_ratings_table(bank: Bank, teams: Sequence[TeamPlan]) -> list[list[object]]:
+    """Return MEMBER_HEADERS rows: every member's own rating, by team, member and the bank's action order."""
+    order = {a: n for n, a in enumerate(bank.actions)}
+    rows: list[list[object]] = []
+    for item in teams:
+        for rating in sorted(item.member_ratings, key=lambda r: (r.member.casefold(), order.get(r.action_id, 1 << 30))):
+            action = bank.actions.get(rating.action_id)
+            area = bank.area_of(rating.action_id)
+            level = bank.levels_by_id.get(rating.level)
+            rows.append([item.team.team_name, rating.member, area.title if area else "", rating.action_id,
+                         action.text if action else "", level.label if level else rating.level,
+                         "" if level is None or level.value is None else level.value, _utc(rating.updated_at)])
+    return rows
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(value: object) -> object:
+    """Return value so a spreadsheet shows it as typed: text that looks like a formula gets a leading '."""
+    if isinstance(value, str):
+        value = clean_text(value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
+    return value
+
+
+def to_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """Return a CSV (UTF-8 with a byte-order mark, which Excel needs to read accents) of headers and rows."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows([_safe_cell(v) for v in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(sheets: Mapping[str, tuple[Sequence[str], Sequence[Sequence[object]]]]) -> bytes:
+    """Return an Excel workbook with one sheet per entry (name -> (headers, rows)), text kept as text."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, (headers, rows) in sheets.items():
+        sheet = book.create_sheet(name[:31])
+        sheet.append(list(headers))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([clean_text(v) if isinstance(v, str) else v for v in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # openpyxl would otherwise store it as a formula
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(headers, start=1):
+            widest = max([len(str(header))] + [len(str(r[index - 1])) for r in rows[:200]])
+            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(max(widest + 2, 8), 60)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _table(document: Document, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = document.styles["Table Grid"]
+    for cell, header in zip(table.rows[0].cells, headers):
+        cell.text = ""
+        cell.paragraphs[0].add_run(clean_text(str(header))).bold = True
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row):
+            cell.text = clean_text(str(value))
+
+
+def build_summary_document(workshop: Workshop, bank: Bank, rows: Sequence[TeamRow],
+                           spreads: Mapping[str, Mapping[str, ActionSpread]], today: dt.date) -> Document:
+    """Return the short workshop summary: the combined chart and its figures, each team's line, and the
+    actions on which members of most teams were far apart. spreads: plan id -> action id -> spread."""
+    combined = combined_areas(bank, rows)
+    document = new_document()
+    document.core_properties.title = clean_text(f"Workshop summary: {workshop.name}")[:255]
+    document.core_properties.author = "Teacher Leadership Roadmap planner"
+    document.add_heading(clean_text(f"Workshop summary: {workshop.name}"), 0)
+    day = workshop.date or today
+    document.add_paragraph(f"{day:%B} {day.day}, {day.year} · {len(rows)} team{'s' if len(rows) != 1 else ''}. "
+                           "Readiness is each team's self-assessment of the roadmap's high-impact actions, as a "
+                           "percentage of the top level.")
+    document.add_heading("Readiness by area across the teams", 1)
+    picture = document.add_paragraph().add_run().add_picture(io.BytesIO(draw_combined_chart(combined)),
+                                                             width=Inches(6.5))
+    picture._inline.docPr.set("descr", clean_text(combined_alt_text(combined)))
+    table = combined_table(combined)
+    _table(document, list(table[0]) if table else ["Area"], [list(r.values()) for r in table])
+
+    document.add_heading("Teams", 1)
+    headers = ["Team", "Progress"] + [_area_label(n, a.title) for n, a in enumerate(bank.areas, start=1)]
+    _table(document, headers, [[team_label(r.team), f"{r.percent}%"] + [c.readiness_label for c in r.areas]
+                               for r in rows])
+
+    flagged: dict[str, int] = {}
+    for by_action in spreads.values():
+        for action_id, spread in by_action.items():
+            if spread.divergent:
+                flagged[action_id] = flagged.get(action_id, 0) + 1
+    document.add_heading("Where members saw things differently", 1)
+    if not flagged:
+        document.add_paragraph(f"No team's members were {DIVERGENCE_GAP} or more levels apart on any action "
+                               "they rated on their own.")
+    else:
+        document.add_paragraph(f"Actions on which a team's members, rating on their own first, were "
+                               f"{DIVERGENCE_GAP} or more levels apart, and in how many teams:")
+        order = list(bank.actions)
+        for action_id, count in sorted(flagged.items(), key=lambda kv: (-kv[1], order.index(kv[0]))):
+            text = bank.actions[action_id].text
+            document.add_paragraph(f"{text[0].upper()}{text[1:]}: {count} team{'s' if count != 1 else ''}",
+                                   style="List Bullet")
+    return document
+
+
+def build_join_cards(workshop_name: str, teams: Sequence[TeamCode], app_url: str) -> Document:
+    """Return printable join cards, one page per team: the planner's address and the team's code."""
+    document = new_document()
+    document.core_properties.title = clean_text(f"Join cards: {workshop_name}")[:255]
+    url = clean_text(app_url.strip())
+    for index, item in enumerate(teams):
+        heading = document.add_heading(clean_text(workshop_name), 1)
+        if index:
+            heading.paragraph_format.page_break_before = True
+        document.add_heading(clean_text(item.team.team_name), 0)
+        document.add_paragraph(f"1. Open the planner: {url}")
+        document.add_paragraph("2. Choose \u201cResume with a code\u201d and enter your team's code:")
+        code = document.add_paragraph()
+        run = code.add_run(item.code)
+        run.bold = True
+        run.font.size = Pt(40)
+        document.add_paragraph(
+            "This code is also your team's resume code. Keep this card: with it you can carry on with your "
+            "plan after the workshop, from any device. Anyone with the code can open and change the plan.")
+        note = document.add_paragraph()
+        note.add_run().add_break(WD_BREAK.LINE)
+        note.add_run("Each of you can rate the actions on your own first under \u201cTeam ratings\u201d in the "
+                     "planner's sidebar; then agree the team's rating together.").italic = True
+    return document
+
+
+def collect_teams(store: Store, workshop: Workshop) -> list[TeamPlan]:
+    """Return every team of the workshop with its whole plan and its members' own ratings."""
+    members = store.workshop_member_ratings(workshop.workshop_id)
+    return [TeamPlan(team, stored, tuple(members.get(team.plan_id, ())))
+            for team, stored in store.workshop_plans(workshop.workshop_id)]
+
+
+def zip_name(workshop: Workshop, today: dt.date) -> str:
+    """Return the collect download's file name, such as spring-institute-2026-03-14.zip."""
+    return f"{slugify(workshop.name, 'workshop')}-{(workshop.date or today).isoformat()}.zip"
+
+
+def plan_file_name(team: WorkshopTeam) -> str:
+    return f"plans/{team.position:02d}-{slugify(team.team_name, 'team')}-teacher-leadership-plan.docx"
+
+
+def build_collect_zip(store: Store, workshop: Workshop, bank: Bank, today: dt.date,
+                      now: dt.datetime | None = None) -> bytes:
+    """Return one zip with everything a facilitator takes home from a workshop.
+
+    In it: plans/NN-team-teacher-leadership-plan.docx (every team's Word plan, with its
+    members' spread beside each agreed rating), progress.csv, ratings.csv,
+    member-ratings.csv, the same three as sheets of workshop.xlsx, and
+    workshop-summary.docx with the combined chart.
+    """
+    now = now or dt.datetime.now(dt.timezone.utc)
+    teams = collect_teams(store, workshop)
+    progress_rows = progress_table(bank, teams)
+    rating_rows = ratings_table(bank, teams)
+    member_rows = member_ratings_table(bank, teams)
+    summaries = store.workshop_progress(workshop.workshop_id, progress_groups(bank))
+    rows = dashboard_rows(bank, summaries, now)
+    spreads = {t.team.plan_id: action_spreads(bank, t.member_ratings) for t in teams}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for item in teams:
+            spread = document_spreads(bank, item.member_ratings)
+            options = DocumentOptions(include_rating_spread=bool(spread), rating_spreads=spread)
+            document = build_plan_document(item.stored.plan, bank, options, today=workshop.date or today)
+            archive.writestr(plan_file_name(item.team), to_docx_bytes(document))
+        archive.writestr("progress.csv", to_csv(PROGRESS_HEADERS, progress_rows))
+        archive.writestr("ratings.csv", to_csv(RATINGS_HEADERS, rating_rows))
+        archive.writestr("member-ratings.csv", to_csv(MEMBER_HEADERS, member_rows))
+        archive.writestr("workshop.xlsx", to_xlsx({"Progress": (PROGRESS_HEADERS, progress_rows),
+                                                   "Ratings": (RATINGS_HEADERS, rating_rows),
+                                                   "Member ratings": (MEMBER_HEADERS, member_rows)}))
+        archive.writestr("workshop-summary.docx",
+                         to_docx_bytes(build_summary_document(workshop, bank, rows, spreads, today)))
+    return buffer.getvalue()
+

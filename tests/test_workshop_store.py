@@ -1,0 +1,243 @@
+"""Workshops in the store: teams and their codes, the facilitator passphrase, closing, members' own ratings,
+and the dashboard's summary. Every test runs on SQLite and, when TEST_POSTGRES_URL is set, on PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from roadmap.bank import DEFAULT_BANK_PATH
+from roadmap.plan import AnswerError, Plan, progress
+from roadmap.session import PlanSession
+from roadmap.store import (
+    PlanLockedError, StoreError, UnknownCodeError, UnknownTeamError, UnknownWorkshopError, WeakPassphraseError,
+    WorkshopAccessError, WorkshopArchivedError, WorkshopNotOpenError, member_ratings, workshops,
+)
+from roadmap.workshop import dashboard_rows, progress_groups
+
+from .test_store import database_url, store, waits  # noqa: F401 - the fixtures shared with test_store
+
+PASSPHRASE = "blue heron at the lake"
+
+
+def make_workshop(store, names=("Riverbend", "Lakeside", "Hillcrest"), **kwargs):
+    return store.create_workshop("Spring Institute", PASSPHRASE, list(names), day=dt.date(2026, 3, 14), **kwargs)
+
+
+def test_each_team_code_opens_that_teams_own_plan(store):
+    created = make_workshop(store)
+    assert [t.team.team_name for t in created.teams] == ["Riverbend", "Lakeside", "Hillcrest"]
+    assert [t.team.position for t in created.teams] == [1, 2, 3]
+    assert len({t.code for t in created.teams} | {created.code}) == 4
+    for item in created.teams:
+        opened = store.open_by_code(item.code)
+        assert opened.plan_id == item.team.plan_id
+        assert opened.plan.district.name == item.team.team_name
+        assert opened.plan.district.date == dt.date(2026, 3, 14)
+    with pytest.raises(UnknownCodeError):
+        store.open_by_code(created.code)  # the workshop's code is not a plan's
+
+
+def test_the_passphrase_and_codes_are_stored_only_as_hashes(store):
+    created = make_workshop(store)
+    with store.engine.connect() as conn:
+        row = conn.execute(select(workshops)).one()
+    assert row.passphrase_hash.startswith("$argon2id$")
+    stored_text = " ".join(str(v) for v in row)
+    assert PASSPHRASE not in stored_text
+    assert created.code not in stored_text and created.code.replace("-", "") not in stored_text
+
+
+def test_the_right_code_and_passphrase_open_the_workshop(store):
+    created = make_workshop(store)
+    opened = store.open_workshop(created.code.lower(), PASSPHRASE, client="laptop")
+    assert opened.workshop_id == created.workshop.workshop_id
+    assert opened.name == "Spring Institute" and opened.status == "open"
+    assert [t.team_name for t in opened.teams] == ["Riverbend", "Lakeside", "Hillcrest"]
+
+
+def test_a_wrong_passphrase_is_refused_each_time_more_slowly_and_never_repeated(store, waits):
+    created = make_workshop(store)
+    for attempt in ("blue heron at the lak", "BLUE HERON AT THE LAKE"):
+        with pytest.raises(WorkshopAccessError) as refused:
+            store.open_workshop(created.code, attempt, client="guesser")
+        assert attempt not in str(refused.value)
+    assert waits == [0.5, 1.0]
+    store.open_workshop(created.code, PASSPHRASE, client="guesser")
+    with pytest.raises(WorkshopAccessError):
+        store.open_workshop(created.code, "wrong again, from scratch", client="guesser")
+    assert waits[-1] == 0.5  # the right passphrase started the count again
+
+
+def test_a_team_code_does_not_open_the_workshop(store, waits):
+    created = make_workshop(store)
+    with pytest.raises(WorkshopAccessError):
+        store.open_workshop(created.teams[0].code, PASSPHRASE, client="team")
+    with pytest.raises(WorkshopAccessError):
+        store.open_workshop("not a code", PASSPHRASE, client="team")
+    assert waits == [0.5, 1.0]
+
+
+def test_a_short_passphrase_is_refused_and_nothing_is_stored(store):
+    with pytest.raises(WeakPassphraseError, match="at least 10 characters"):
+        store.create_workshop("Spring Institute", "heron", ["A"])
+    assert store.list_plans() == []
+
+
+@pytest.mark.parametrize("names, message", [
+    ([], "at least one team"),
+    (["Riverbend", "riverbend"], "already a team called riverbend"),
+    (["   "], "name is missing"),
+])
+def test_team_names_must_be_given_and_each_its_own(store, names, message):
+    with pytest.raises(StoreError, match=message):
+        store.create_workshop("Spring Institute", PASSPHRASE, names)
+    assert store.list_plans() == []
+
+
+def test_teams_added_later_get_codes_and_come_after_the_first_ones(store):
+    created = make_workshop(store, names=["Riverbend"])
+    added = store.add_teams(created.workshop.workshop_id, ["Lakeside", "Hillcrest"])
+    assert [(t.team.team_name, t.team.position) for t in added] == [("Lakeside", 2), ("Hillcrest", 3)]
+    assert store.open_by_code(added[1].code).plan_id == added[1].team.plan_id
+    with pytest.raises(StoreError, match="already a team called Lakeside"):
+        store.add_teams(created.workshop.workshop_id, ["Lakeside"])
+    assert [t.team_name for t in store.workshop(created.workshop.workshop_id).teams] == [
+        "Riverbend", "Lakeside", "Hillcrest"]
+
+
+def test_closing_makes_every_team_plan_read_only_until_reopened(store, bank):
+    created = make_workshop(store)
+    workshop_id, plan_id = created.workshop.workshop_id, created.teams[0].team.plan_id
+    session = PlanSession.open(store, bank, plan_id, who="Maria")
+    assert session.answer("q-priorities", "Mathematics first")
+    assert store.set_workshop_status(workshop_id, "closed").status == "closed"
+    assert store.plan_is_locked(plan_id)
+    with pytest.raises(PlanLockedError, match="closed by its facilitator") as refused:
+        session.answer("q-priorities", "Changed after closing")
+    assert isinstance(refused.value, AnswerError)  # the wizard reports it like any refused answer
+    with pytest.raises(PlanLockedError):
+        session.rate("act-align-purpose", "emerging")
+    with pytest.raises(PlanLockedError):
+        store.save_member_rating(plan_id, "Maria", "act-align-purpose", "emerging")
+    with pytest.raises(WorkshopNotOpenError):
+        store.add_teams(workshop_id, ["Late team"])
+    assert store.load(plan_id).plan.answers["q-priorities"] == "Mathematics first"
+    assert session.plan.answers["q-priorities"] == "Mathematics first"
+    store.set_workshop_status(workshop_id, "open")
+    assert session.answer("q-priorities", "Changed after reopening")
+    assert store.load(plan_id).plan.answers["q-priorities"] == "Changed after reopening"
+
+
+def test_archiving_sets_the_plans_free_and_shuts_the_facilitator_out(store, bank):
+    created = make_workshop(store)
+    workshop_id, team = created.workshop.workshop_id, created.teams[1]
+    store.set_workshop_status(workshop_id, "closed")
+    store.set_workshop_status(workshop_id, "archived")
+    assert not store.plan_is_locked(team.team.plan_id)
+    session = PlanSession.open(store, bank, store.open_by_code(team.code).plan_id)
+    assert session.answer("q-priorities", "Carrying on alone")
+    with pytest.raises(WorkshopArchivedError):
+        store.open_workshop(created.code, PASSPHRASE)
+    with pytest.raises(WorkshopArchivedError):
+        store.set_workshop_status(workshop_id, "open")
+
+
+def test_removing_a_team_keeps_its_plan_code_and_ratings(store, bank):
+    created = make_workshop(store)
+    workshop_id, gone = created.workshop.workshop_id, created.teams[0]
+    PlanSession.open(store, bank, gone.team.plan_id).answer("q-priorities", "Kept after removal")
+    store.save_member_rating(gone.team.plan_id, "Maria", "act-align-purpose", "emerging")
+    store.remove_team(workshop_id, gone.team.plan_id)
+    assert [t.team_name for t in store.workshop(workshop_id).teams] == ["Lakeside", "Hillcrest"]
+    kept = store.open_by_code(gone.code)
+    assert kept.plan.answers["q-priorities"] == "Kept after removal"
+    assert [r.member for r in store.member_ratings(gone.team.plan_id)] == ["Maria"]
+    store.set_workshop_status(workshop_id, "closed")
+    assert not store.plan_is_locked(gone.team.plan_id)  # no longer the workshop's to close
+    assert store.plan_is_locked(created.teams[1].team.plan_id)
+    with pytest.raises(UnknownTeamError):
+        store.remove_team(workshop_id, gone.team.plan_id)
+
+
+def test_deleting_a_team_plan_takes_it_out_of_the_workshop(store):
+    created = make_workshop(store)
+    plan_id = created.teams[2].team.plan_id
+    store.save_member_rating(plan_id, "Maria", "act-align-purpose", "emerging")
+    store.delete_plan(plan_id)
+    assert [t.team_name for t in store.workshop(created.workshop.workshop_id).teams] == ["Riverbend", "Lakeside"]
+    with store.engine.connect() as conn:
+        assert conn.execute(select(member_ratings)).all() == []
+
+
+def test_members_own_ratings_are_saved_changed_and_cleared_apart_from_the_teams(store, bank):
+    created = make_workshop(store)
+    plan_id = created.teams[0].team.plan_id
+    store.save_member_rating(plan_id, "Maria", "act-align-purpose", "emerging")
+    store.save_member_rating(plan_id, "  Tom   Becker ", "act-align-purpose", "established")
+    store.save_member_rating(plan_id, "Maria", "act-align-purpose", "developing")
+    store.save_member_rating(plan_id, "Maria", "act-funding", "not-started")
+    store.save_member_rating(plan_id, "Maria", "act-funding", None)
+    saved = [(r.member, r.action_id, r.level) for r in store.member_ratings(plan_id)]
+    assert saved == [("Maria", "act-align-purpose", "developing"), ("Tom Becker", "act-align-purpose", "established")]
+    assert store.load(plan_id).plan.ratings == {}  # the team's own rating is agreed separately
+    assert store.member_ratings(created.teams[1].team.plan_id) == []
+    everyone = store.workshop_member_ratings(created.workshop.workshop_id)
+    assert list(everyone) == [plan_id]
+    with pytest.raises(StoreError, match="Your name is missing"):
+        store.save_member_rating(plan_id, " ", "act-align-purpose", "emerging")
+
+
+def test_the_dashboard_summary_counts_what_each_team_entered(store, bank, sample):
+    created = make_workshop(store)
+    first, second, third = (t.team.plan_id for t in created.teams)
+    one = PlanSession.open(store, bank, first, who="Maria")
+    one.answer("q-priorities", "Mathematics first")
+    one.answer("q-identify-top-teachers", "Not yet")
+    one.answer("q-initiative-name", "   ")  # blank: not counted
+    one.rate("act-align-purpose", "developing")
+    one.rate("act-engage-stakeholders", "not-applicable")
+    two = PlanSession.open(store, bank, second, who="Tom")
+    for question_id, value in sample.answers.items():
+        two.answer(question_id, value)
+    for action_id, rating in sample.ratings.items():
+        two.rate(action_id, rating.level, rating.note)
+    store.save_member_rating(first, "Maria", "act-align-purpose", "emerging")
+    store.save_member_rating(first, "Tom", "act-align-purpose", "established")
+
+    summaries = store.workshop_progress(created.workshop.workshop_id, progress_groups(bank))
+    assert [s.team.plan_id for s in summaries] == [first, second, third]
+    assert summaries[0].ratings == {"act-align-purpose": "developing", "act-engage-stakeholders": "not-applicable"}
+    assert (summaries[0].raters, summaries[1].raters, summaries[2].raters) == (2, 0, 0)
+    assert summaries[0].last_activity >= summaries[0].updated_at
+    rows = dashboard_rows(bank, summaries, dt.datetime.now(dt.timezone.utc))
+    for row, plan_id in zip(rows, (first, second, third)):
+        expected = progress(store.load(plan_id).plan, bank)
+        assert [(c.answered, c.rated, c.required_missing) for c in row.areas] == [
+            (a.answered, a.rated, len(a.missing_required)) for a in expected]
+    assert rows[0].areas[0].readiness == 75  # developing (3) of 4; not applicable left out
+    assert rows[1].percent == 100 and rows[2].percent == 0
+
+
+def test_the_dashboard_summary_of_a_workshop_without_teams_is_empty(store, bank):
+    created = make_workshop(store, names=["Only"])
+    store.remove_team(created.workshop.workshop_id, created.teams[0].team.plan_id)
+    assert store.workshop_progress(created.workshop.workshop_id, progress_groups(bank)) == []
+    with pytest.raises(UnknownWorkshopError):
+        store.workshop_progress("0" * 32, progress_groups(bank))
+
+
+def test_a_workshop_bank_belongs_to_its_teams_plans_only(store):
+    text = DEFAULT_BANK_PATH.read_text(encoding="utf-8")
+    created = make_workshop(store, bank_yaml=text)
+    plan_id = created.teams[0].team.plan_id
+    assert store.workshop_bank_text(plan_id) == text
+    assert store.workshop(created.workshop.workshop_id).bank_yaml == text
+    info = store.workshop_of_plan(plan_id)
+    assert (info.name, info.status, info.team_name, info.own_bank) == ("Spring Institute", "open", "Riverbend", True)
+    alone = store.create_plan(Plan())
+    assert store.workshop_bank_text(alone.plan_id) is None
+    assert store.workshop_of_plan(alone.plan_id) is None
+    assert not store.plan_is_locked(alone.plan_id)
