@@ -1,0 +1,224 @@
+"""`python -m roadmap workshop ...`: set up a facilitated workshop, and collect everything at the end.
+
+    workshop create --name NAME --teams N | --team NAME ...   print the workshop code and each team's join code
+    workshop export CODE --out FILE.zip                       every team's Word plan, CSV, Excel and a summary
+
+Both need the facilitator passphrase: from --passphrase-file FILE, else the
+environment variable ROADMAP_FACILITATOR_PASSPHRASE, else typed at a prompt.
+It is never printed. Each takes `--database URL` (default: DATABASE_URL, else the
+local SQLite file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from . import cli
+from .bank import DEFAULT_BANK_PATH, MAX_BANK_BYTES, Bank, BankError, load_bank_text
+from .cli import EXIT_OK, CliError
+from .document import to_docx_bytes
+from .store import DatabaseUnavailableError, Store, StoreError, WeakPassphraseError, check_passphrase
+from .workshop import (
+    PUBLIC_URL_ENV, WorkshopSetupError, build_collect_zip, build_join_cards, team_names, workshop_bank,
+)
+
+PASSPHRASE_ENV = "ROADMAP_FACILITATOR_PASSPHRASE"
+BANK_ENV = "ROADMAP_BANK"
+#: Who the store records as the author of plans made from the command line.
+CLI_AUTHOR = "command line"
+
+
+@contextmanager
+def _store(args: argparse.Namespace) -> Iterator[Store]:
+    """Open the store named by --database (or DATABASE_URL); turn its errors into one-line CliErrors."""
+    try:
+        store = Store(args.database)
+    except StoreError as exc:
+        raise _cli_error(exc) from None
+    try:
+        yield store
+    except StoreError as exc:
+        raise _cli_error(exc) from None
+    finally:
+        store.close()
+
+
+def _cli_error(exc: StoreError) -> CliError:
+    if isinstance(exc, DatabaseUnavailableError):
+        return CliError(f"cannot reach the database at {exc.url}: {exc.reason}")
+    return CliError(_sentence(str(exc)))
+
+
+def _sentence(text: str) -> str:
+    text = text.splitlines()[0] if text else "unknown problem"
+    return text[:1].lower() + text[1:]
+
+
+def _passphrase(args: argparse.Namespace, confirm: bool) -> str:
+    """Return the facilitator passphrase from --passphrase-file, the environment or a prompt."""
+    if args.passphrase_file:
+        path = Path(args.passphrase_file)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CliError(f"cannot read the passphrase file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        return lines[0].strip() if lines else ""
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if not sys.stdin.isatty():
+        raise CliError(f"give the facilitator passphrase with --passphrase-file FILE or {PASSPHRASE_ENV}")
+    typed = getpass.getpass("Facilitator passphrase: ")
+    if confirm and getpass.getpass("Type it again: ") != typed:
+        raise CliError("the two passphrases typed differ; nothing was created")
+    return typed
+
+
+def _workshop_bank_text(path: str) -> str:
+    """Return the text of a question bank file once it loads cleanly; raise CliError with its first problem."""
+    source = Path(path)
+    try:
+        with source.open("rb") as handle:
+            data = handle.read(MAX_BANK_BYTES + 1)
+    except OSError as exc:
+        raise CliError(f"cannot read {source}: {exc.strerror or exc}") from None
+    if len(data) > MAX_BANK_BYTES:
+        raise CliError(f"{source} is larger than a question bank can be ({MAX_BANK_BYTES // 1_000_000} MB)")
+    try:
+        text = data.decode("utf-8-sig")
+        load_bank_text(text, str(source))
+    except UnicodeDecodeError:
+        raise CliError(f"{source} is not a text file; a question bank is YAML") from None
+    except BankError as exc:
+        more = f" (and {len(exc.problems) - 1} more; run check-bank for all)" if len(exc.problems) > 1 else ""
+        raise CliError(f"the question bank cannot be used: {exc.problems[0]}{more}") from None
+    return text
+
+
+def _default_bank(args: argparse.Namespace) -> Bank:
+    return cli._bank(args.bank or os.environ.get(BANK_ENV) or str(DEFAULT_BANK_PATH))
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    try:
+        names = team_names(args.teams, args.team or ())
+    except WorkshopSetupError as exc:
+        raise CliError(_sentence(str(exc))) from None
+    url = (args.url or os.environ.get(PUBLIC_URL_ENV, "")).strip()
+    if args.cards and not url:
+        raise CliError(f"join cards need the planner's address: give --url URL or set {PUBLIC_URL_ENV}")
+    bank_text = _workshop_bank_text(args.bank) if args.bank else None
+    passphrase = _passphrase(args, confirm=True)
+    try:
+        check_passphrase(passphrase)
+    except WeakPassphraseError as exc:
+        raise CliError(_sentence(str(exc))) from None
+    with _store(args) as store:
+        created = store.create_workshop(args.name, passphrase, names, day=args.date, bank_yaml=bank_text,
+                                        who=CLI_AUTHOR)
+    if args.cards:
+        cli.write_output(Path(args.cards), to_docx_bytes(build_join_cards(created.workshop.name, created.teams, url)))
+    workshop = created.workshop
+    if args.json:
+        print(json.dumps({
+            "workshop": {"name": workshop.name, "date": workshop.date.isoformat() if workshop.date else None,
+                         "code": created.code, "own_bank": bank_text is not None},
+            "teams": [{"position": t.team.position, "name": t.team.team_name, "code": t.code}
+                      for t in created.teams],
+            "cards": args.cards,
+        }, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    when = f" ({workshop.date.isoformat()})" if workshop.date else ""
+    print(f"Workshop: {workshop.name}{when}")
+    print(f"Workshop code: {created.code}  (with the passphrase, opens the facilitator page)")
+    labels = [f"{t.team.position}. {t.team.team_name}" for t in created.teams]
+    width = max(len("Team"), *map(len, labels))
+    print(f"{'Team':<{width}}  Join code")
+    for label, item in zip(labels, created.teams):
+        print(f"{label:<{width}}  {item.code}")
+    print("A team's join code is also its resume code: keep it to carry on after the workshop.")
+    if args.cards:
+        print(f"wrote {len(created.teams)} join card{'s' if len(created.teams) != 1 else ''} to {args.cards}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    code = " ".join(args.code)
+    default_bank = _default_bank(args)
+    passphrase = _passphrase(args, confirm=False)
+    with _store(args) as store:
+        workshop = store.open_workshop(code, passphrase, client="command line")
+        try:
+            bank = workshop_bank(workshop, default_bank)
+        except BankError as exc:
+            raise CliError(f"the workshop's question bank cannot be used: {exc.problems[0]}") from None
+        data = build_collect_zip(store, workshop, bank, dt.date.today())
+    out = Path(args.out)
+    cli.write_output(out, data)
+    count = len(workshop.teams)
+    print(f"wrote {count} team plan{'s' if count != 1 else ''}, ratings, progress and the summary of "
+          f"{workshop.name} to {out}")
+    return EXIT_OK
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-14") from None
+
+
+def _team_count(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of teams") from None
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("workshop", help="facilitated workshops: create, export",
+                       description="Set up a workshop of many teams, and collect every team's plan at the end.")
+    actions = p.add_subparsers(dest="workshop_action", metavar="ACTION", required=True)
+
+    def common(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--passphrase-file", metavar="FILE",
+                            help=f"file whose first line is the facilitator passphrase (else {PASSPHRASE_ENV}, "
+                                 "else a prompt)")
+        parser.add_argument("--database", metavar="URL",
+                            help="database URL (default: DATABASE_URL, else data/roadmap.sqlite3)")
+
+    a = actions.add_parser("create", help="create a workshop and its teams; print their codes",
+                           description="Create a workshop and one plan per team. Prints the workshop code and "
+                                       "each team's join code (its plan's resume code).")
+    a.add_argument("--name", required=True, help="the workshop's name")
+    teams = a.add_mutually_exclusive_group(required=True)
+    teams.add_argument("--teams", type=_team_count, metavar="N", help="make N teams called Team 1 ... Team N")
+    teams.add_argument("--team", action="append", metavar="NAME", help="a team's name (repeat for each team)")
+    a.add_argument("--date", type=_date, default=dt.date.today(), metavar="YYYY-MM-DD",
+                   help="the workshop's date (default: today)")
+    a.add_argument("--bank", metavar="PATH", help="the workshop's own question bank (check it with check-bank)")
+    a.add_argument("--cards", metavar="FILE", help="also write printable join cards (.docx), one per team")
+    a.add_argument("--url", metavar="URL", help=f"the planner's address for the cards (default: {PUBLIC_URL_ENV})")
+    a.add_argument("--json", action="store_true", help="print the codes as JSON")
+    common(a)
+    a.set_defaults(handler=cmd_create)
+
+    a = actions.add_parser("export", help="write every team's plan, the ratings and a summary to a zip",
+                           description="Write one zip: every team's Word plan, progress and ratings as CSV and "
+                                       "Excel, and a short workshop summary with the combined chart.")
+    a.add_argument("code", nargs="+", metavar="CODE", help="the workshop code, e.g. K7QF-M2XR-9P")
+    a.add_argument("--out", required=True, metavar="FILE.zip", help="where to write the zip")
+    a.add_argument("--bank", metavar="PATH",
+                   help=f"question bank for a workshop without its own (default: {BANK_ENV}, else questions.yaml)")
+    common(a)
+    a.set_defaults(handler=cmd_export)
+
+
+cli.EXTRA_COMMANDS.append(register)
