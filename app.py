@@ -7,5 +7,7 @@ st.set_page_config(page_title="Teacher leadership plan", page_icon=":material/sc
 pages = [
     st.Page("app_pages/start.py", title="Start", icon=":material/home:", default=True),
     st.Page("app_pages/plan.py", title="Plan", icon=":material/edit_note:", url_path="plan"),
+    st.Page("app_pages/consensus.py", title="Team ratings", icon=":material/groups:", url_path="team-ratings"),
+    st.Page("app_pages/facilitator.py", title="Facilitator", icon=":material/co_present:", url_path="facilitator"),
 ]
 st.navigation(pages, position="hidden").run()

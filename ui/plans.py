@@ -10,7 +10,8 @@ from roadmap.plan import Plan
 from roadmap.session import PlanSession
 
 from .state import (
-    DEVICE, SESSION, STEP, WHO, device_token_from_browser, forget_device, remember_device, reseed_widgets, store,
+    DEVICE, SESSION, STEP, WHO, bank_for_plan, device_token_from_browser, forget_device, remember_device,
+    reseed_widgets, store,
 )
 
 CODE = "resume_code"  # the display code of the open plan, when this device knows it
@@ -19,6 +20,7 @@ LEFT = "left_device_token"  # the device token of a plan closed on purpose: not 
 
 def _open(bank: Bank, plan_id: str, code: str | None, step: int = 1, new_device: bool = True) -> None:
     db = store()
+    bank = bank_for_plan(plan_id, bank)  # a workshop's own question bank, when it has one
     st.session_state[SESSION] = PlanSession.open(db, bank, plan_id, st.session_state.get(WHO, ""))
     st.session_state[CODE] = code
     st.session_state[STEP] = step
@@ -46,7 +48,7 @@ def resume_from_cookie(bank: Bank) -> bool:
     """Reopen this browser's plan and step from its device cookie; return True if it did."""
     session = st.session_state.get(SESSION)
     if session is not None:
-        session.bank = bank  # the bank may have been edited while the server runs
+        session.bank = bank_for_plan(session.plan_id, bank)  # the bank may have been edited while the server runs
         return True
     token = st.session_state.get(DEVICE) or device_token_from_browser()
     if not token or token == st.session_state.get(LEFT):

@@ -13,7 +13,7 @@ from roadmap.document import SECTIONS, DocumentOptions, build_blank_template, bu
 from roadmap.plan import District, Member, progress
 from roadmap.scoring import score_areas
 from roadmap.session import answer_key
-from roadmap.store import StaleEntryError
+from roadmap.store import PlanLockedError, StaleEntryError
 from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, markdown_literal, slugify
 
 from .nav import go
@@ -51,7 +51,11 @@ def _on_district() -> None:
         st.session_state[ERRORS][widget_key("district")] = f"Not saved: {str(exc).splitlines()[0]}"
         return
     if district != current:
-        session.set_district(district)
+        try:
+            session.set_district(district)
+        except PlanLockedError as exc:  # the plan's workshop is closed
+            notify("error", str(exc))
+            reseed_widgets()
 
 
 def draw_team(bank: Bank) -> None:
@@ -207,6 +211,9 @@ def _downloads(bank: Bank) -> None:
 
 def _restore(key: str, version: int) -> None:
     session = plan_session()
+    if session.store.plan_is_locked(session.plan_id):
+        notify("error", str(PlanLockedError(session.plan_id)))
+        return
     try:
         session.store.restore(session.plan_id, key, version, session.versions.get(key, 0), session.who)
     except StaleEntryError:

@@ -1,0 +1,384 @@
+"""Facilitator: set up a workshop of many teams, watch their progress, project the combined picture, collect.
+
+Everything here needs the workshop's code and facilitator passphrase, except
+setting a new workshop up. The dashboard refreshes itself (st.fragment with
+run_every) and reads only summaries from the store, never every answer.
+"""
+
+import datetime as dt
+import os
+
+import pandas as pd
+import streamlit as st
+
+from roadmap.bank import MAX_BANK_BYTES, BankError, load_bank_text
+from roadmap.document import DocumentOptions, build_plan_document, document_filename, to_docx_bytes
+from roadmap.plan import Plan
+from roadmap.store import (
+    WORKSHOP_ARCHIVED, WORKSHOP_CLOSED, WORKSHOP_OPEN, StoreError, UnknownWorkshopError,
+    WeakPassphraseError, WorkshopArchivedError, Workshop,
+)
+from roadmap.text import markdown_literal
+from roadmap.workshop import (
+    PUBLIC_URL_ENV, WorkshopSetupError, answer_text, build_collect_zip, build_combined_figure, build_heatmap,
+    build_join_cards, combined_alt_text, combined_areas, combined_table, dashboard_rows, document_spreads,
+    level_label, progress_groups, team_label, team_names, workshop_bank, zip_name,
+)
+from ui.state import current_bank, notify, show_notice, store
+
+FACILITATOR = "facilitator_workshop"  # the id of the workshop this browser tab has unlocked
+NEW_CODES = "facilitator_new_codes"  # (workshop code or None, [TeamCode]) just made, shown until dismissed
+PUBLIC_URL = "_fac:public_url"
+REFRESH_SECONDS = 5
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+STATUS_WORDS = {WORKSHOP_OPEN: "Open", WORKSHOP_CLOSED: "Closed: teams can read their plans but not change them",
+                WORKSHOP_ARCHIVED: "Archived"}
+
+
+def client() -> str:
+    # The connection's own address: a header such as X-Forwarded-For could be forged to dodge the slowdown.
+    return st.context.ip_address or "unknown"
+
+
+def sign_out() -> None:
+    for key in (FACILITATOR, NEW_CODES):
+        st.session_state.pop(key, None)
+
+
+# Signing in, or setting a workshop up ------------------------------------------------------------
+
+
+def draw_open() -> None:
+    with st.form("fac_open", border=False):
+        code = st.text_input("Workshop code", max_chars=40, placeholder="e.g. K7QF-M2XR-9P", key="_fac:code",
+                             help="The code printed when the workshop was set up (not a team's join code).")
+        passphrase = st.text_input("Facilitator passphrase", type="password", max_chars=1000, key="_fac:pass")
+        submitted = st.form_submit_button("Open the dashboard", type="primary")
+    if submitted:
+        try:
+            workshop = store().open_workshop(code, passphrase, client=client())
+        except StoreError as exc:
+            st.error(markdown_literal(str(exc)))
+        else:
+            st.session_state[FACILITATOR] = workshop.workshop_id
+            st.rerun()
+
+
+def draw_create() -> None:
+    st.write("A workshop gives each team its own plan and join code. You follow every team from this page, "
+             "and collect all the plans at the end.")
+    with st.form("fac_create", border=False):
+        name = st.text_input("Workshop name", max_chars=200, placeholder="e.g. Spring Leadership Institute",
+                             key="_fac:new:name")
+        day = st.date_input("Date", value=dt.date.today(), format="YYYY-MM-DD", key="_fac:new:date")
+        count = st.number_input("Number of teams", min_value=1, max_value=100, value=10, step=1,
+                                key="_fac:new:count", help="Teams are called Team 1, Team 2 ... unless you name them.")
+        names = st.text_area("Or the teams' names, one a line (optional)", key="_fac:new:names", height=120,
+                             placeholder="Riverbend Unified\nLakeside Schools")
+        bank_file = st.file_uploader("The workshop's own question bank (optional, .yaml)", type=["yaml", "yml"],
+                                     key="_fac:new:bank",
+                                     help="Check it first with: python -m roadmap check-bank FILE. Without "
+                                          "one, teams use the planner's questions.")
+        passphrase = st.text_input("Facilitator passphrase (10 characters or more)", type="password",
+                                   max_chars=1000, key="_fac:new:pass",
+                                   help="You will need it to open the dashboard and collect the plans. It is "
+                                        "stored only as a hash: it cannot be recovered.")
+        again = st.text_input("The passphrase again", type="password", max_chars=1000, key="_fac:new:again")
+        submitted = st.form_submit_button("Set up the workshop", type="primary")
+    if not submitted:
+        return
+    lines = [line for line in names.splitlines() if line.strip()]
+    problems = []
+    if not name.strip():
+        problems.append("Give the workshop a name.")
+    if passphrase != again:
+        problems.append("The two passphrases differ; type the same one twice.")
+    try:
+        teams = team_names(None if lines else int(count), lines)
+    except WorkshopSetupError as exc:
+        problems.append(markdown_literal(str(exc)))
+    bank_text = None
+    if bank_file is not None:
+        data = bank_file.getvalue()
+        try:
+            if len(data) > MAX_BANK_BYTES:
+                raise ValueError("This file is too large to be a question bank.")
+            bank_text = data.decode("utf-8-sig")
+            load_bank_text(bank_text, bank_file.name)
+        except BankError as exc:
+            listed = "\n".join(f"- {markdown_literal(str(p))}" for p in exc.problems[:10])
+            problems.append(f"The question bank cannot be used:\n\n{listed}")
+        except (UnicodeDecodeError, ValueError) as exc:
+            problems.append(f"The question bank cannot be used: {markdown_literal(str(exc))}")
+    if problems:
+        st.error("\n\n".join(problems))
+        return
+    try:
+        created = store().create_workshop(name, passphrase, teams, day=day, bank_yaml=bank_text,
+                                          who="facilitator")
+    except (StoreError, WeakPassphraseError) as exc:
+        st.error(markdown_literal(str(exc)))
+        return
+    st.session_state[FACILITATOR] = created.workshop.workshop_id
+    st.session_state[NEW_CODES] = (created.code, list(created.teams))
+    st.rerun()
+
+
+# The codes just made, and their join cards --------------------------------------------------------
+
+
+def draw_new_codes(workshop: Workshop) -> None:
+    workshop_code, teams = st.session_state[NEW_CODES]
+    with st.container(border=True):
+        st.subheader("Codes: note them now")
+        st.write("These codes are shown only now; the planner keeps only a fingerprint of each. Download the "
+                 "join cards or copy the codes before you leave this page.")
+        if workshop_code:
+            st.write("Workshop code (with your passphrase, it opens this page):")
+            st.code(workshop_code, language=None)
+        st.dataframe(pd.DataFrame([{"Team": team_label(t.team), "Join code": t.code} for t in teams]),
+                     hide_index=True, width="stretch")
+        st.caption("Teams open the planner, choose \u201cResume with a code\u201d and type their join code. It is "
+                   "also their plan's resume code, so they can carry on after the workshop.")
+        st.session_state.setdefault(PUBLIC_URL, os.environ.get(PUBLIC_URL_ENV, ""))
+        url = st.text_input("The planner's address, printed on the cards", key=PUBLIC_URL, max_chars=500,
+                            placeholder="https://plan.example.org")
+        left, right = st.columns(2)
+        with left:
+            if url.strip():
+                st.download_button(
+                    "Join cards (.docx)", on_click="ignore", type="primary", icon=":material/download:",
+                    data=lambda: to_docx_bytes(build_join_cards(workshop.name, teams, url)),
+                    file_name=f"join-cards-{zip_name(workshop, dt.date.today()).removesuffix('.zip')}.docx",
+                    mime=DOCX_MIME)
+            else:
+                st.caption("Give the planner's address to print join cards.")
+        with right:
+            if st.button("I have the codes; hide them"):
+                st.session_state.pop(NEW_CODES, None)
+                st.rerun()
+
+
+# The dashboard ------------------------------------------------------------------------------------
+
+
+def progress_frame(rows) -> pd.DataFrame:
+    records = []
+    for row in rows:
+        record = {"Team": team_label(row.team), "District": row.district_name, "Progress": row.percent}
+        for number, cell in enumerate(row.areas, start=1):
+            record[f"{number}. {cell.title}"] = f"{cell.done}/{cell.total} · {cell.readiness_label}"
+        record["Required missing"] = row.required_missing
+        record["Rated alone"] = row.raters
+        record["Last activity"] = row.activity_label
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def draw_dashboard(workshop_id: str, bank) -> None:
+    now = dt.datetime.now(dt.timezone.utc)
+    summaries = store().workshop_progress(workshop_id, progress_groups(bank))
+    rows = dashboard_rows(bank, summaries, now)
+    st.caption(f"Updated {now.astimezone():%H:%M:%S} · refreshes every {REFRESH_SECONDS} seconds")
+    if not rows:
+        st.info("This workshop has no teams. Add some under \u201cManage the workshop\u201d.")
+        return
+    done = sum(1 for r in rows if r.percent == 100)
+    quiet = [r for r in rows if r.quiet]
+    teams_metric, done_metric, quiet_metric = st.columns(3)
+    teams_metric.metric("Teams", len(rows))
+    done_metric.metric("Finished", done)
+    quiet_metric.metric("Quiet for 10 minutes or more", len(quiet))
+    progress_tab, heat_tab, combined_tab = st.tabs(["Progress", "Readiness heat map", "Combined picture"])
+    with progress_tab:
+        st.dataframe(progress_frame(rows), hide_index=True, width="stretch", column_config={
+            "Progress": st.column_config.ProgressColumn("Progress", min_value=0, max_value=100, format="%d%%")})
+        st.caption("Each area: answered and rated / all, then its readiness. \u201cQuiet\u201d: nobody in the team "
+                   "has saved anything for 10 minutes and work is left.")
+    with heat_tab:
+        st.plotly_chart(build_heatmap(bank, rows), config={"displayModeBar": False}, theme=None,
+                        key="_fac:heatmap")
+    with combined_tab:
+        combined = combined_areas(bank, rows)
+        st.plotly_chart(build_combined_figure(combined), config={"displayModeBar": False}, theme=None,
+                        key="_fac:combined")
+        st.caption(combined_alt_text(combined))
+        st.table(pd.DataFrame(combined_table(combined)).set_index("Area"))
+
+
+# Reading one team's plan --------------------------------------------------------------------------
+
+
+def draw_team_plan(workshop: Workshop, bank) -> None:
+    st.subheader("Read a team's plan")
+    by_id = {t.plan_id: t for t in workshop.teams}
+    chosen = st.selectbox("Team", list(by_id), index=None, key="_fac:read", placeholder="Choose a team",
+                          format_func=lambda plan_id: team_label(by_id[plan_id]))
+    if chosen is None:
+        return
+    plan: Plan = store().load(chosen).plan
+    spreads = document_spreads(bank, store().member_ratings(chosen))
+    with st.container(border=True):
+        st.caption("Read-only: only the team can change its plan.")
+        st.markdown(f"**{markdown_literal(plan.district.name) or 'District not named yet'}**")
+        if plan.district.team:
+            st.text("Team: " + ", ".join(f"{m.name} ({m.role})" if m.role else m.name for m in plan.district.team))
+        for number, area in enumerate(bank.areas, start=1):
+            st.markdown(f"**{number}. {markdown_literal(area.title)}**")
+            ratings = []
+            for action in area.actions:
+                rating = plan.ratings.get(action.id)
+                ratings.append({"Action": action.text,
+                                "Team's rating": level_label(bank, rating.level if rating else None),
+                                "Note": rating.note if rating else "",
+                                "Members on their own": spreads.get(action.id, "")})
+            if ratings:
+                st.dataframe(pd.DataFrame(ratings), hide_index=True, width="stretch")
+            for question in area.questions:
+                st.caption(question.text)
+                st.text(answer_text(bank, question, plan.answers.get(question.id)) or "Not yet answered")
+        options = DocumentOptions(include_rating_spread=bool(spreads), rating_spreads=spreads)
+        st.download_button("This team's plan (.docx)", on_click="ignore", icon=":material/download:",
+                           data=lambda: to_docx_bytes(build_plan_document(plan, bank, options)),
+                           file_name=document_filename(plan, dt.date.today()), mime=DOCX_MIME)
+
+
+# Managing the workshop ------------------------------------------------------------------------------
+
+
+def add_teams(workshop_id: str) -> None:
+    lines = [line for line in st.session_state.get("_fac:add:names", "").splitlines() if line.strip()]
+    try:
+        names = team_names(None if lines else int(st.session_state.get("_fac:add:count", 1)), lines)
+        added = store().add_teams(workshop_id, names, who="facilitator")
+    except (WorkshopSetupError, StoreError) as exc:
+        notify("error", markdown_literal(str(exc)))
+        return
+    st.session_state[NEW_CODES] = (None, added)
+    notify("success", f"Added {len(added)} team{'s' if len(added) != 1 else ''}; their join codes are below.")
+
+
+def remove_team(workshop_id: str, plan_id: str, name: str) -> None:
+    try:
+        store().remove_team(workshop_id, plan_id)
+    except StoreError as exc:
+        notify("error", markdown_literal(str(exc)))
+        return
+    notify("success", f"{markdown_literal(name)} is no longer in this workshop. Its plan is kept; the team carries "
+                      "on with its own code.")
+
+
+def set_status(workshop_id: str, status: str) -> None:
+    try:
+        store().set_workshop_status(workshop_id, status)
+    except StoreError as exc:
+        notify("error", markdown_literal(str(exc)))
+        return
+    if status == WORKSHOP_ARCHIVED:
+        sign_out()
+        notify("success", "The workshop is archived. Its teams carry on alone with their own codes.")
+    elif status == WORKSHOP_CLOSED:
+        notify("success", "The workshop is closed: teams can read their plans but not change them.")
+    else:
+        notify("success", "The workshop is open again: teams can change their plans.")
+
+
+def draw_manage(workshop: Workshop) -> None:
+    st.subheader("Manage the workshop")
+    workshop_id = workshop.workshop_id
+    if workshop.status == WORKSHOP_OPEN:
+        with st.expander("Add teams"):
+            st.number_input("Number of teams to add", min_value=1, max_value=100, value=1, key="_fac:add:count")
+            st.text_area("Or their names, one a line", key="_fac:add:names", height=90)
+            st.button("Add the teams", on_click=add_teams, args=(workshop_id,))
+    if workshop.teams:
+        with st.expander("Take a team out of the workshop"):
+            by_id = {t.plan_id: t for t in workshop.teams}
+            chosen = st.selectbox("Team", list(by_id), index=None, key="_fac:remove", placeholder="Choose a team",
+                                  format_func=lambda plan_id: team_label(by_id[plan_id]))
+            if chosen is not None:
+                name = by_id[chosen].team_name
+                bank_note = (" It will use the planner's standard questions from then on."
+                             if workshop.bank_yaml is not None else "")
+                st.write(f"The plan is not deleted: the team keeps it and its code, and carries on alone. It "
+                         f"leaves this dashboard and the collected files.{bank_note}")
+                sure = st.checkbox(f"Yes, take {markdown_literal(name)} out of this workshop",
+                                   key=f"_fac:remove:sure:{chosen}")
+                st.button("Take the team out", disabled=not sure, on_click=remove_team,
+                          args=(workshop_id, chosen, name))
+    if workshop.status == WORKSHOP_OPEN:
+        with st.expander("Close the workshop"):
+            st.write("Closing makes every team's plan read-only: teams can still open and read their plans and "
+                     "download them, but not change them. You can open the workshop again later.")
+            sure = st.checkbox("Yes, close the workshop", key="_fac:close:sure")
+            st.button("Close the workshop", disabled=not sure, on_click=set_status,
+                      args=(workshop_id, WORKSHOP_CLOSED))
+    elif workshop.status == WORKSHOP_CLOSED:
+        st.button("Open the workshop again", on_click=set_status, args=(workshop_id, WORKSHOP_OPEN))
+    with st.expander("Archive the workshop"):
+        st.write("Archiving ends the workshop for good. Every team carries on alone with its own code, and "
+                 "can change its plan again; this page will no longer open the workshop. Download everything "
+                 "first. No plan is deleted.")
+        sure = st.checkbox("Yes, archive the workshop", key="_fac:archive:sure")
+        st.button("Archive the workshop", disabled=not sure, on_click=set_status,
+                  args=(workshop_id, WORKSHOP_ARCHIVED))
+
+
+def draw_collect(workshop: Workshop, bank) -> None:
+    st.subheader("Collect everything")
+    st.write("One zip: every team's Word plan (with its members' own ratings beside the agreed ones), progress "
+             "and ratings as CSV and Excel, and a short workshop summary with the combined chart.")
+    st.download_button("Download everything (.zip)", on_click="ignore", type="primary", icon=":material/download:",
+                       data=lambda: build_collect_zip(store(), store().workshop(workshop.workshop_id), bank,
+                                                      dt.date.today()),
+                       file_name=zip_name(workshop, dt.date.today()), mime="application/zip")
+
+
+# The page -----------------------------------------------------------------------------------------
+
+st.title("Facilitator")
+show_notice()
+
+workshop_id = st.session_state.get(FACILITATOR)
+if workshop_id is None:
+    open_tab, create_tab = st.tabs(["Open a workshop", "Set up a workshop"])
+    with open_tab:
+        draw_open()
+    with create_tab:
+        draw_create()
+    st.stop()
+
+try:
+    workshop = store().workshop(workshop_id)
+except UnknownWorkshopError:
+    sign_out()
+    st.rerun()
+if workshop.status == WORKSHOP_ARCHIVED:
+    sign_out()
+    st.error(str(WorkshopArchivedError()))
+    st.stop()
+try:
+    bank = workshop_bank(workshop, current_bank())
+except BankError as exc:
+    st.error(f"The workshop's question bank cannot be used: {markdown_literal(str(exc.problems[0]))}")
+    st.stop()
+
+st.header(markdown_literal(workshop.name))
+when = f"{workshop.date:%B} {workshop.date.day}, {workshop.date.year} · " if workshop.date else ""
+own = " · its own question bank" if workshop.bank_yaml is not None else ""
+st.caption(f"{when}{len(workshop.teams)} team{'s' if len(workshop.teams) != 1 else ''} · "
+           f"{STATUS_WORDS[workshop.status]}{own}")
+if st.session_state.get(NEW_CODES):
+    draw_new_codes(workshop)
+draw_dashboard(workshop.workshop_id, bank)
+st.divider()
+draw_team_plan(workshop, bank)
+st.divider()
+draw_collect(workshop, bank)
+st.divider()
+draw_manage(workshop)
+st.divider()
+if st.button("Sign out of this workshop"):
+    sign_out()
+    st.rerun()

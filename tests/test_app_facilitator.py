@@ -1,0 +1,331 @@
+"""Workshops through the pages in AppTest: the facilitator sets up, follows and closes a workshop; teams join
+with their codes, rate on their own, agree, and are refused changes once the workshop is closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from roadmap.plan import progress
+from roadmap.scoring import score_areas
+from roadmap.session import PlanSession
+from roadmap.store import Store
+
+from .conftest import ROOT
+
+TIMEOUT = 30
+PASSPHRASE = "blue heron at the lake"
+FACILITATOR_PAGE = "app_pages/facilitator.py"
+TEAM_RATINGS_PAGE = "app_pages/consensus.py"
+
+
+@pytest.fixture
+def database_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'roadmap.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("ROADMAP_PUBLIC_URL", raising=False)
+    return url
+
+
+@pytest.fixture
+def store(database_url):
+    opened = Store(database_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def created(store):
+    return store.create_workshop("Spring Institute", PASSPHRASE, ["Riverbend", "Lakeside"], day=dt.date(2026, 3, 14))
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+
+
+def button(at: AppTest, label: str):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r} among {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def facilitator() -> AppTest:
+    at = new_app()
+    at.switch_page(FACILITATOR_PAGE)
+    return run(at)
+
+
+def sign_in(code: str, passphrase: str = PASSPHRASE) -> AppTest:
+    at = facilitator()
+    at.text_input(key="_fac:code").input(code)
+    at.text_input(key="_fac:pass").input(passphrase)
+    button(at, "Open the dashboard").click()
+    return run(at)
+
+
+def join(code: str) -> AppTest:
+    """A team member on the start page, typing the join code into the resume box."""
+    at = run(new_app())
+    at.text_input(key="_resume:code").input(code)
+    button(at, "Open the plan").click()
+    return run(at)
+
+
+def key(at: AppTest, item_id: str, part: str = "") -> str:
+    gen = at.session_state["widget_gen"]
+    return f"_w{gen}:{item_id}:{part}" if part else f"_w{gen}:{item_id}"
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(e.value for kind in (at.markdown, at.caption, at.text, at.error, at.warning, at.success,
+                                          at.info) for e in kind)
+
+
+def chart_spec(at: AppTest, index: int) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+# Setting up ------------------------------------------------------------------------------------
+
+
+def test_facilitator_sets_up_a_workshop_and_gets_codes_and_join_cards(database_url, store, monkeypatch):
+    monkeypatch.setenv("ROADMAP_PUBLIC_URL", "https://plan.example.org")
+    at = facilitator()
+    assert [t.label for t in at.tabs] == ["Open a workshop", "Set up a workshop"]
+    at.text_input(key="_fac:new:name").input("Spring Institute")
+    at.text_area(key="_fac:new:names").input("Riverbend\nLakeside\n\nHillcrest")
+    at.text_input(key="_fac:new:pass").input(PASSPHRASE)
+    at.text_input(key="_fac:new:again").input(PASSPHRASE)
+    button(at, "Set up the workshop").click()
+    run(at)
+    assert at.header[0].value == "Spring Institute"
+    codes = at.dataframe[0].value
+    assert list(codes["Team"]) == ["1. Riverbend", "2. Lakeside", "3. Hillcrest"]
+    workshop_code = at.code[0].value
+    opened = store.open_workshop(workshop_code, PASSPHRASE)
+    for team, code in zip(opened.teams, codes["Join code"]):
+        assert store.open_by_code(code).plan_id == team.plan_id
+    assert at.text_input(key="_fac:public_url").value == "https://plan.example.org"
+    assert "Join cards (.docx)" in [d.proto.label for d in at.get("download_button")]
+    button(at, "I have the codes; hide them").click()
+    run(at)
+    assert workshop_code not in [c.value for c in at.code]
+    assert list(at.dataframe[0].value["Team"]) == ["1. Riverbend", "2. Lakeside", "3. Hillcrest"]  # the dashboard
+
+
+def test_setting_up_refuses_passphrases_that_differ_and_a_team_named_twice(database_url, store):
+    at = facilitator()
+    at.text_input(key="_fac:new:name").input("Spring Institute")
+    at.text_area(key="_fac:new:names").input("Riverbend\nriverbend")
+    at.text_input(key="_fac:new:pass").input(PASSPHRASE)
+    at.text_input(key="_fac:new:again").input(PASSPHRASE + "!")
+    button(at, "Set up the workshop").click()
+    run(at)
+    message = at.error[0].value
+    assert "passphrases differ" in message and "given twice" in message
+    assert "facilitator_workshop" not in at.session_state
+    assert store.list_plans() == []
+
+
+# Joining and rating ----------------------------------------------------------------------------
+
+
+def test_a_team_joins_with_its_code_and_lands_in_its_own_plan(created):
+    riverbend, lakeside = created.teams
+    at = join(lakeside.code.lower())
+    assert at.header[0].value == "1. Design for impact"
+    session = at.session_state["plan_session"]
+    assert session.plan_id == lakeside.team.plan_id
+    assert session.plan.district.name == "Lakeside"
+    assert at.session_state["resume_code"] == lakeside.code
+    assert "Team ratings: rate alone, then agree" in [p.proto.label for p in at.sidebar.get("page_link")]
+
+
+def test_a_team_code_does_not_open_the_dashboard_and_a_wrong_passphrase_is_refused(created):
+    for code, passphrase in ((created.teams[0].code, PASSPHRASE), (created.code, "blue heron at the pond")):
+        at = sign_in(code, passphrase)
+        assert "do not match a workshop" in at.error[0].value
+        assert "facilitator_workshop" not in at.session_state
+        assert not at.get("plotly_chart")
+        assert passphrase not in texts(at)
+
+
+def test_the_dashboard_shows_what_the_teams_entered(created, store, bank, sample):
+    riverbend, lakeside = (t.team.plan_id for t in created.teams)
+    one = PlanSession.open(store, bank, riverbend, who="Maria")
+    one.answer("q-priorities", "Mathematics first")
+    one.rate("act-align-purpose", "developing")
+    one.rate("act-engage-stakeholders", "established")
+    two = PlanSession.open(store, bank, lakeside, who="Tom")
+    for question_id, value in sample.answers.items():
+        two.answer(question_id, value)
+    for action_id, rating in sample.ratings.items():
+        two.rate(action_id, rating.level, rating.note)
+    store.save_member_rating(riverbend, "Maria", "act-align-purpose", "emerging")
+
+    at = sign_in(created.code)
+    table = at.dataframe[0].value
+    assert list(table["Team"]) == ["1. Riverbend", "2. Lakeside"]
+    for row, plan_id in zip(table.to_dict("records"), (riverbend, lakeside)):
+        plan = store.load(plan_id).plan
+        areas = progress(plan, bank)
+        scores = score_areas(plan, bank)
+        assert row["Progress"] == 100 * sum(a.done for a in areas) // sum(a.total for a in areas)
+        for number, (area, score) in enumerate(zip(areas, scores), start=1):
+            assert row[f"{number}. {area.title}"] == f"{area.done}/{area.total} · {score.label}"
+        assert row["Required missing"] == sum(len(a.missing_required) for a in areas)
+    assert list(table["Rated alone"]) == [1, 0]
+    assert table.loc[0, "1. Design for impact"].endswith("· 88%")  # (3 + 4) / 2 of 4, half up
+
+    heat = chart_spec(at, 0)["data"][0]
+    expected = [[s.percent for s in score_areas(store.load(p).plan, bank)] for p in (riverbend, lakeside)]
+    assert heat["z"] == expected
+    assert heat["text"][0][0] == "88%"
+    combined = at.table[0].value
+    assert combined.loc["Design for impact", "Teams rated"] == "2 of 2"
+    assert [m.value for m in at.metric][:2] == ["2", "1"]  # teams, finished
+
+
+def test_the_facilitator_reads_a_teams_plan_without_being_able_to_change_it(created, store, bank):
+    plan_id = created.teams[1].team.plan_id
+    PlanSession.open(store, bank, plan_id).answer("q-priorities", "Retention of new teachers")
+    at = sign_in(created.code)
+    at.selectbox(key="_fac:read").set_value(plan_id)
+    run(at)
+    assert "Read-only: only the team can change its plan." in texts(at)
+    assert "Retention of new teachers" in [t.value for t in at.text]
+    assert not [t for t in at.text_area if t.value == "Retention of new teachers"]
+    assert "This team's plan (.docx)" in [d.proto.label for d in at.get("download_button")]
+
+
+def test_members_rate_alone_then_the_team_agrees_where_they_were_apart(created, store):
+    code, plan_id = created.teams[0].code, created.teams[0].team.plan_id
+    for name, level in (("Maria", "not-started"), ("Tom", "developing")):
+        at = join(code)
+        at.switch_page(TEAM_RATINGS_PAGE)
+        run(at)
+        at.text_input(key="_tr:member").input(name)
+        run(at)
+        at.radio(key=f"_tr:mine:{name}:act-align-purpose").set_value(level)
+        run(at)
+    assert [(r.member, r.level) for r in store.member_ratings(plan_id)] == [
+        ("Maria", "not-started"), ("Tom", "developing")]
+    assert "act-align-purpose" not in store.load(plan_id).plan.ratings  # not agreed yet
+
+    warnings = [w.value for w in at.warning]
+    assert warnings == ["Members are 2 or more levels apart: talk this one through before agreeing."]
+    assert "Median: 2 · Emerging" in [t.value for t in at.text]
+    assert "2 members rated on their own" in texts(at)
+    assert "1 action with members 2 or more levels apart" in texts(at)
+    at.radio(key=key(at, "act-align-purpose", "agreed")).set_value("emerging")
+    run(at)
+    at.text_input(key=key(at, "act-align-purpose", "agreed-note")).input("No owner yet, so emerging")
+    run(at)
+    agreed = store.load(plan_id).plan.ratings["act-align-purpose"]
+    assert (agreed.level, agreed.note) == ("emerging", "No owner yet, so emerging")
+
+
+# Closing, removing, collecting ------------------------------------------------------------------
+
+
+def test_closing_the_workshop_makes_the_wizard_refuse_changes_with_a_message(created, store):
+    team = join(created.teams[0].code)
+    team.text_area(key=key(team, "q-priorities")).input("Before closing")
+    run(team)
+    at = sign_in(created.code)
+    assert button(at, "Close the workshop").disabled  # until the facilitator confirms
+    at.checkbox(key="_fac:close:sure").check()
+    run(at)
+    button(at, "Close the workshop").click()
+    run(at)
+    assert "The workshop is closed" in at.success[0].value
+
+    team.text_area(key=key(team, "q-priorities")).input("After closing")
+    run(team)
+    assert "closed by its facilitator, so the plan is read-only" in team.error[0].value
+    assert team.text_area(key=key(team, "q-priorities")).value == "Before closing"
+    assert store.open_by_code(created.teams[0].code).plan.answers["q-priorities"] == "Before closing"
+
+    button(at, "Open the workshop again").click()
+    run(at)
+    team.text_area(key=key(team, "q-priorities")).input("After reopening")
+    run(team)
+    assert store.open_by_code(created.teams[0].code).plan.answers["q-priorities"] == "After reopening"
+
+
+def test_removing_a_team_asks_first_and_keeps_its_plan(created, store, bank):
+    gone = created.teams[0]
+    PlanSession.open(store, bank, gone.team.plan_id).answer("q-priorities", "Kept")
+    at = sign_in(created.code)
+    at.selectbox(key="_fac:remove").set_value(gone.team.plan_id)
+    run(at)
+    assert button(at, "Take the team out").disabled
+    at.checkbox(key=f"_fac:remove:sure:{gone.team.plan_id}").check()
+    run(at)
+    button(at, "Take the team out").click()
+    run(at)
+    assert "Riverbend is no longer in this workshop. Its plan is kept" in at.success[0].value
+    assert list(at.dataframe[0].value["Team"]) == ["2. Lakeside"]
+    assert store.open_by_code(gone.code).plan.answers["q-priorities"] == "Kept"
+
+
+def test_collecting_is_offered_and_archiving_lets_the_teams_go(created, store):
+    at = sign_in(created.code)
+    assert "Download everything (.zip)" in [d.proto.label for d in at.get("download_button")]
+    at.checkbox(key="_fac:archive:sure").check()
+    run(at)
+    button(at, "Archive the workshop").click()
+    run(at)
+    assert "The workshop is archived" in at.success[0].value
+    assert [t.label for t in at.tabs] == ["Open a workshop", "Set up a workshop"]
+    again = sign_in(created.code)
+    assert "archived" in again.error[0].value
+    assert not store.plan_is_locked(created.teams[0].team.plan_id)
+
+
+def test_a_workshops_own_question_bank_is_the_one_its_teams_answer(store, bank_with_fifth_area):
+    _, path = bank_with_fifth_area
+    workshop = store.create_workshop("Spring", PASSPHRASE, ["Riverbend"], bank_yaml=path.read_text("utf-8"))
+    team = join(workshop.teams[0].code)
+    labels = [b.label for b in team.sidebar.button]
+    assert any(label.startswith("5. Sustain the work") for label in labels)
+    team.button(key="_nav:5").click()
+    run(team)
+    team.text_area(key=key(team, "q-after-pilot")).input("A line in the district budget")
+    run(team)
+    assert store.load(workshop.teams[0].team.plan_id).plan.answers["q-after-pilot"] == "A line in the district budget"
+    at = sign_in(workshop.code)
+    assert "5. Sustain the work" in at.dataframe[0].value.columns
+
+
+def test_a_closed_workshops_team_details_and_history_cannot_be_changed_either(created, store):
+    team = join(created.teams[0].code)
+    team.text_area(key=key(team, "q-priorities")).input("First version")
+    run(team)
+    team.text_area(key=key(team, "q-priorities")).input("Second version")
+    run(team)
+    store.set_workshop_status(created.workshop.workshop_id, "closed")
+    team.button(key="_nav:0").click()
+    run(team)
+    team.text_input(key=key(team, "district", "name")).input("Renamed after closing")
+    run(team)
+    assert "closed by its facilitator" in team.error[0].value
+    assert team.text_input(key=key(team, "district", "name")).value == "Riverbend"
+    team.button(key=f"_nav:{len(team.session_state['plan_session'].bank.areas) + 1}").click()
+    run(team)
+    team.selectbox(key="_hist:question").set_value("q-priorities")
+    run(team)
+    button(team, "Restore this version").click()
+    run(team)
+    assert "closed by its facilitator" in team.error[0].value
+    stored = store.open_by_code(created.teams[0].code).plan
+    assert (stored.district.name, stored.answers["q-priorities"]) == ("Riverbend", "Second version")
