@@ -120,6 +120,8 @@ def cmd_create(args: argparse.Namespace) -> int:
         check_passphrase(passphrase)
     except WeakPassphraseError as exc:
         raise CliError(_sentence(str(exc))) from None
+    if args.cards:
+        cli.write_output(Path(args.cards), b"")  # a path that cannot be written fails before any code is made
     with _store(args) as store:
         created = store.create_workshop(args.name, passphrase, names, day=args.date, bank_yaml=bank_text,
                                         who=CLI_AUTHOR)

@@ -139,13 +139,15 @@ def test_setting_up_refuses_passphrases_that_differ_and_a_team_named_twice(datab
 # Joining and rating ----------------------------------------------------------------------------
 
 
-def test_a_team_joins_with_its_code_and_lands_in_its_own_plan(created):
+def test_a_team_joins_with_its_code_and_lands_in_its_own_plan(created, store, bank):
     riverbend, lakeside = created.teams
+    PlanSession.open(store, bank, riverbend.team.plan_id).answer("q-priorities", "Riverbend's own answer")
     at = join(lakeside.code.lower())
     assert at.header[0].value == "1. Design for impact"
     session = at.session_state["plan_session"]
     assert session.plan_id == lakeside.team.plan_id
     assert session.plan.district.name == "Lakeside"
+    assert "q-priorities" not in session.plan.answers  # the other team's answer stays with the other team
     assert at.session_state["resume_code"] == lakeside.code
     assert "Team ratings: rate alone, then agree" in [p.proto.label for p in at.sidebar.get("page_link")]
 
@@ -329,3 +331,15 @@ def test_a_closed_workshops_team_details_and_history_cannot_be_changed_either(cr
     assert "closed by its facilitator" in team.error[0].value
     stored = store.open_by_code(created.teams[0].code).plan
     assert (stored.district.name, stored.answers["q-priorities"]) == ("Riverbend", "Second version")
+
+
+def test_teams_added_later_get_their_codes_shown_once(created, store):
+    at = sign_in(created.code)
+    at.text_area(key="_fac:add:names").input("Hillcrest")
+    button(at, "Add the teams").click()
+    run(at)
+    assert "Added 1 team" in at.success[0].value
+    codes = at.dataframe[0].value
+    assert list(codes["Team"]) == ["3. Hillcrest"]
+    assert store.open_by_code(codes["Join code"][0]).plan.district.name == "Hillcrest"
+    assert list(at.dataframe[1].value["Team"]) == ["1. Riverbend", "2. Lakeside", "3. Hillcrest"]

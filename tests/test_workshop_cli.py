@@ -33,6 +33,12 @@ def workshop(*args, database: str, env: dict | None = None):
 
 
 @pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    """For refusals that stop before the database matters: SQLite only, to keep the suite quick."""
+    return f"sqlite:///{tmp_path / 'refusals.sqlite3'}"
+
+
+@pytest.fixture
 def passphrase_file(tmp_path):
     path = tmp_path / "passphrase.txt"
     path.write_text(PASSPHRASE + "\n", encoding="utf-8")
@@ -72,16 +78,29 @@ def test_create_with_team_names_writes_a_join_card_for_each(database_url, tmp_pa
     assert codes["Riverbend"] in text and codes["Lakeside"] in text
 
 
-def test_cards_without_the_planners_address_are_refused_before_anything_is_made(database_url, tmp_path):
+def test_cards_without_the_planners_address_are_refused_before_anything_is_made(sqlite_url, tmp_path):
     result = workshop("create", "--name", "Spring", "--teams", "2", "--cards", str(tmp_path / "c.docx"),
-                      database=database_url, env={"ROADMAP_FACILITATOR_PASSPHRASE": PASSPHRASE})
+                      database=sqlite_url, env={"ROADMAP_FACILITATOR_PASSPHRASE": PASSPHRASE})
     assert_one_line_error(result, "join cards need the planner's address", "ROADMAP_PUBLIC_URL")
-    store = Store(database_url)
+    store = Store(sqlite_url)
     assert store.list_plans() == []
     store.close()
 
 
-def test_a_workshop_keeps_its_own_checked_question_bank(database_url, passphrase_file, bank_with_fifth_area, tmp_path):
+def test_cards_that_cannot_be_written_stop_before_any_code_is_made(sqlite_url, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    result = workshop("create", "--name", "Spring", "--teams", "2", "--cards", str(blocker / "cards.docx"),
+                      "--url", "https://plan.example.org", database=sqlite_url,
+                      env={"ROADMAP_FACILITATOR_PASSPHRASE": PASSPHRASE})
+    assert_one_line_error(result, "cannot write")
+    store = Store(sqlite_url)
+    assert store.list_plans() == []
+    store.close()
+
+
+def test_a_workshop_keeps_its_own_checked_question_bank(database_url, passphrase_file, bank_with_fifth_area,
+                                                        tmp_path):
     _, path = bank_with_fifth_area
     result = workshop("create", "--name", "Spring", "--teams", "1", "--bank", str(path), "--json",
                       "--passphrase-file", str(passphrase_file), database=database_url)
@@ -104,8 +123,8 @@ def test_a_workshop_keeps_its_own_checked_question_bank(database_url, passphrase
     ({}, "give the facilitator passphrase with --passphrase-file FILE or ROADMAP_FACILITATOR_PASSPHRASE"),
     ({"ROADMAP_FACILITATOR_PASSPHRASE": "heron"}, "at least 10 characters"),
 ])
-def test_create_needs_a_passphrase_long_enough(database_url, env, message):
-    result = workshop("create", "--name", "Spring", "--teams", "2", database=database_url, env=env)
+def test_create_needs_a_passphrase_long_enough(sqlite_url, env, message):
+    result = workshop("create", "--name", "Spring", "--teams", "2", database=sqlite_url, env=env)
     assert_one_line_error(result, message)
 
 
