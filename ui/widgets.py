@@ -8,6 +8,7 @@ User text is only ever shown through widgets or `st.text`, never as HTML.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pandas as pd
@@ -16,11 +17,14 @@ import streamlit as st
 from roadmap.bank import Action, Bank, Question
 from roadmap.plan import AnswerError, normalise_answer
 from roadmap.session import Conflict, answer_key, rating_key
+from roadmap.store import StoreError
 from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError, markdown_literal
 
 from .state import ERRORS, plan_session, widget_key
 
 NOT_CHOSEN = "Not chosen yet"
+
+log = logging.getLogger(__name__)
 
 
 def _seed(key: str, value: Any) -> None:
@@ -34,6 +38,13 @@ def _refuse(key: str, message: str, restore: Any) -> None:
     st.session_state[key] = restore
 
 
+def _not_saved(exc: StoreError) -> str:
+    """Return the message for a change the database did not take (it is down, or too busy)."""
+    log.warning("a change was not saved: %s", exc)
+    return ("Not saved: the database did not answer. What you entered is still here; change it again in a "
+            "moment to save it, or copy it somewhere safe.")
+
+
 def _save(question_id: str, value: Any, key: str, restore: Any) -> None:
     session = plan_session()
     st.session_state[ERRORS].pop(key, None)
@@ -43,6 +54,8 @@ def _save(question_id: str, value: Any, key: str, restore: Any) -> None:
         _refuse(key, str(exc), restore)
     except AnswerError as exc:
         _refuse(key, f"{exc} It was not saved.", restore)
+    except StoreError as exc:
+        st.session_state[ERRORS][key] = _not_saved(exc)
 
 
 # Callbacks -------------------------------------------------------------------
@@ -91,6 +104,8 @@ def _on_decision(question_id: str, pole_key: str, rationale_key: str) -> None:
         st.session_state[ERRORS][rationale_key] = str(exc)
         st.session_state[pole_key] = saved.get("pole") or None
         st.session_state[rationale_key] = saved.get("rationale", "")
+    except StoreError as exc:
+        st.session_state[ERRORS][rationale_key] = _not_saved(exc)
 
 
 def apply_editor_changes(base: list[dict[str, str]], changes: dict, columns: list[str]) -> list[dict[str, str]]:
@@ -125,6 +140,8 @@ def _sync_table(question: Question, key: str, columns: list[str]) -> None:
         session.answer(question.id, rows)
     except (TextTooLongError, AnswerError) as exc:
         st.session_state[ERRORS][key] = f"{exc} The table was not saved; go to another step and back to see the saved rows."
+    except StoreError as exc:
+        st.session_state[ERRORS][key] = _not_saved(exc)
     else:
         st.session_state[ERRORS].pop(key, None)
 
@@ -143,6 +160,8 @@ def _on_rating(action_id: str, level_key: str, note_key: str) -> None:
     except (TextTooLongError, AnswerError) as exc:
         st.session_state[ERRORS][note_key] = str(exc)
         st.session_state[note_key] = saved.note if saved else ""
+    except StoreError as exc:
+        st.session_state[ERRORS][note_key] = _not_saved(exc)
 
 
 # Drawing ---------------------------------------------------------------------
