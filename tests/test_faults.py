@@ -168,3 +168,30 @@ def test_a_question_removed_while_running_keeps_its_saved_answer(database_url, b
     go_to(at, 5)
     assert not at.exception
     assert saved_answers(database_url, at)["q-purpose-statement"] == "Kept even when the question goes"
+
+
+def test_a_database_outage_while_typing_says_not_saved_and_keeps_the_text(database_url, monkeypatch):
+    from roadmap import store as store_module
+
+    at = start_plan(new_app())
+    answer(at, "q-priorities", "Saved before the outage")
+    working_save = store_module.Store._save
+
+    def unreachable(self, plan_id, key, *args, **kwargs):
+        raise store_module.DatabaseUnavailableError("postgresql+psycopg://planner@db/plans", "connection refused")
+
+    monkeypatch.setattr(store_module.Store, "_save", unreachable)
+    answer(at, "q-priorities", "Typed during the outage")
+    assert "Not saved: the database did not answer" in at.error[0].value
+    assert at.text_area(key=key(at, "q-priorities")).value == "Typed during the outage"
+    at.radio(key=key(at, "act-align-purpose", "level")).set_value("developing")
+    at.run()
+    assert not at.exception
+    assert "Saved before the outage" in saved_answers(database_url, at)["q-priorities"]
+
+    monkeypatch.setattr(store_module.Store, "_save", working_save)
+    answer(at, "q-priorities", "Typed during the outage, saved after")
+    at.radio(key=key(at, "act-align-purpose", "level")).set_value("emerging")
+    at.run()
+    assert not at.error
+    assert saved_answers(database_url, at)["q-priorities"] == "Typed during the outage, saved after"
