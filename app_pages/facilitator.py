@@ -337,6 +337,7 @@ def draw_collect(workshop: Workshop, bank) -> None:
 
 # The page -----------------------------------------------------------------------------------------
 
+st.set_page_config(layout="wide", page_title="Facilitator · Teacher leadership plan")
 st.title("Facilitator")
 show_notice()
 

@@ -331,6 +331,12 @@ def test_a_closed_workshops_team_details_and_history_cannot_be_changed_either(cr
     assert "closed by its facilitator" in team.error[0].value
     stored = store.open_by_code(created.teams[0].code).plan
     assert (stored.district.name, stored.answers["q-priorities"]) == ("Riverbend", "Second version")
+    team.checkbox(key="_delete:sure").check()
+    run(team)
+    button(team, "Delete the plan for good").click()
+    run(team)
+    assert "closed by its facilitator" in team.error[0].value
+    assert store.open_by_code(created.teams[0].code).plan.answers["q-priorities"] == "Second version"
 
 
 def test_teams_added_later_get_their_codes_shown_once(created, store):

@@ -249,6 +249,9 @@ def _history(bank: Bank) -> None:
 
 def _delete() -> None:
     session = plan_session()
+    if store().plan_is_locked(session.plan_id):
+        notify("error", str(PlanLockedError(session.plan_id)))
+        return
     store().delete_plan(session.plan_id)
     leave_plan()
 

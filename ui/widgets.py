@@ -314,9 +314,12 @@ def render_conflict(conflict: Conflict, what: str) -> None:
 
 
 def _keep_mine(key: str) -> None:
-    from .state import reseed_widgets
+    from .state import notify, reseed_widgets
 
-    plan_session().keep_mine(key)
+    try:
+        plan_session().keep_mine(key)
+    except AnswerError as exc:  # e.g. the workshop was closed meanwhile: the plan is read-only
+        notify("error", str(exc))
     reseed_widgets()
 
 
