@@ -68,10 +68,9 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
     Each bar carries its figure as text; an area with nothing rated gets no bar and
     the words "Not rated" instead.
     """
-    titles = [s.title for s in scores]
     positions, labels = _level_ticks(bank)
-    figure = go.Figure(go.Bar(
-        y=titles,
+    bar = go.Bar(
+        y=[s.title for s in scores],
         x=[s.percent for s in scores],  # None: no bar at all, not a zero bar
         orientation="h",
         text=[f"{s.percent}%" if s.percent is not None else "" for s in scores],
@@ -85,17 +84,21 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
         customdata=[[_bar_text(s)] for s in scores],
         hovertemplate="%{y}: %{customdata[0]}<extra></extra>",
         cliponaxis=False,
-    ))
+    )
+    annotations = []
     for score in scores:
         # Area names sit above their bars rather than beside them, so the bars keep the
         # whole width on a phone and the names never crowd the axis on a projector.
-        figure.add_annotation(x=0, y=score.title, xref="x", yanchor="bottom", xanchor="left", yshift=24,
-                              showarrow=False, text=score.title, font={"size": 17, "color": _TEXT_COLOUR},
-                              name="area")
+        annotations.append(dict(x=0, y=score.title, xref="x", yanchor="bottom", xanchor="left", yshift=24,
+                                showarrow=False, text=score.title, font={"size": 17, "color": _TEXT_COLOUR},
+                                name="area"))
         if score.percent is None:
-            figure.add_annotation(x=1, y=score.title, xanchor="left", showarrow=False, text=NOT_RATED,
-                                  font={"size": 18, "color": _TEXT_COLOUR}, name="not-rated")
-    figure.update_layout(
+            annotations.append(dict(x=1, y=score.title, xanchor="left", showarrow=False, text=NOT_RATED,
+                                    font={"size": 18, "color": _TEXT_COLOUR}, name="not-rated"))
+    # One Figure built from one layout: plotly checks each add_annotation or update_layout
+    # call on its own, which made this chart most of the review page's time on every rerun.
+    figure = go.Figure(data=[bar], layout=dict(
+        annotations=annotations,
         title={"text": APP_TITLE, "font": {"size": 16}, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         font={"size": 15, "color": _TEXT_COLOUR},
         xaxis={"title": {"text": AXIS_TITLE, "standoff": 12}, "automargin": True, "range": [0, 102],
@@ -108,7 +111,7 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
         height=200 + 95 * max(len(scores), 1),
         margin={"l": 10, "r": 30, "t": 60, "b": 40},
         showlegend=False,
-    )
+    ))
     return figure
 
 
