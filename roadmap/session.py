@@ -15,7 +15,7 @@ from typing import Any
 
 from .bank import Bank
 from .plan import District, Plan, Rating, normalise_answer, is_answered
-from .store import DISTRICT_KEY, PlanLockedError, StaleEntryError, Store, StoredPlan, answer_key, rating_key
+from .store import DISTRICT_KEY, StaleEntryError, Store, StoredPlan, answer_key, rating_key
 
 __all__ = ["Conflict", "PlanSession", "DISTRICT_KEY", "answer_key", "rating_key"]
 
@@ -50,10 +50,8 @@ class PlanSession:
     def _save(self, key: str, save, value: Any) -> bool:
         """Run save(seen_version); return True if stored, False if it became a conflict.
 
-        Raises PlanLockedError, saving nothing, while the plan's workshop is closed.
+        Raises PlanLockedError (from the store), saving nothing, while the plan's workshop is closed.
         """
-        if self.store.plan_is_locked(self.plan_id):
-            raise PlanLockedError(self.plan_id)
         try:
             self.versions[key] = save(self.versions.get(key, 0))
         except StaleEntryError as exc:

@@ -609,7 +609,13 @@ class Store:
             return self._write_entry(conn, plan_id, key, data, attempted, seen_version, who)
 
     def _touch(self, conn: Connection, plan_id: str) -> None:
-        """Mark the plan changed now; raise UnknownPlanError. Also locks the plan row until commit."""
+        """Mark the plan changed now; raise UnknownPlanError, or PlanLockedError while its workshop is closed.
+
+        Also locks the plan row until commit. The workshop is checked here, in the save's own
+        transaction, so a change costs one transaction rather than a check and then a save.
+        """
+        if self._is_locked(conn, plan_id):
+            raise PlanLockedError(plan_id)
         if conn.execute(update(plans).where(plans.c.id == plan_id).values(updated_at=_now())).rowcount == 0:
             raise UnknownPlanError(plan_id)
 

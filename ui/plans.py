@@ -16,12 +16,16 @@ from .state import (
 
 CODE = "resume_code"  # the display code of the open plan, when this device knows it
 LEFT = "left_device_token"  # the device token of a plan closed on purpose: not to be reopened from the cookie
+# The open plan's workshop bank, looked up once when the plan opens (a workshop's bank never
+# changes), or None when the plan uses the app's bank, which may be edited while the server runs.
+WORKSHOP_BANK = "workshop_bank"
 
 
 def _open(bank: Bank, plan_id: str, code: str | None, step: int = 1, new_device: bool = True) -> None:
     db = store()
-    bank = bank_for_plan(plan_id, bank)  # a workshop's own question bank, when it has one
-    st.session_state[SESSION] = PlanSession.open(db, bank, plan_id, st.session_state.get(WHO, ""))
+    own = bank_for_plan(plan_id, None)  # a workshop's own question bank, when it has one
+    st.session_state[WORKSHOP_BANK] = own
+    st.session_state[SESSION] = PlanSession.open(db, own or bank, plan_id, st.session_state.get(WHO, ""))
     st.session_state[CODE] = code
     st.session_state[STEP] = step
     if new_device:
@@ -48,7 +52,8 @@ def resume_from_cookie(bank: Bank) -> bool:
     """Reopen this browser's plan and step from its device cookie; return True if it did."""
     session = st.session_state.get(SESSION)
     if session is not None:
-        session.bank = bank_for_plan(session.plan_id, bank)  # the bank may have been edited while the server runs
+        # Not looked up again on every rerun: a workshop's bank never changes, so that query was waste.
+        session.bank = st.session_state.get(WORKSHOP_BANK) or bank
         return True
     token = st.session_state.get(DEVICE) or device_token_from_browser()
     if not token or token == st.session_state.get(LEFT):
