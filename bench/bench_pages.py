@@ -46,7 +46,11 @@ def _sidebar_spec(bank: Bank, plan: Plan) -> list[dict]:
     return ([{"kind": "markdown", "label": "**Teacher leadership plan**"}, {"kind": "text", "label": plan.district.name},
              {"kind": "progress", "label": "80% answered and rated"}]
             + [{"kind": "button", "label": t} for t in titles]
-            + [{"kind": "divider", "label": ""},
+            + [{"kind": "markdown", "label": "[Team ratings: rate alone, then agree](#)"},
+               {"kind": "expander", "label": "Resume code", "items": [
+                   {"kind": "caption", "label": "Anyone with this code can open and edit the plan."},
+                   {"kind": "code", "label": "K7QF-M2XR-9P"}]},
+               {"kind": "divider", "label": ""},
                {"kind": "text_input", "label": "Your name (shown in the answer history)", "value": ""},
                {"kind": "caption", "label": "Saved 10:42 · every change is saved as you go"}])
 
@@ -150,6 +154,8 @@ def draw(items, prefix):
             st.text(label)
         elif kind == "success":
             st.success(label)
+        elif kind == "code":
+            st.code(label, language=None)
         elif kind == "subheader":
             st.subheader(label)
         elif kind == "divider":
@@ -189,11 +195,13 @@ if {folder!r} not in sys.path:
     sys.path.insert(0, {folder!r})
 from {module} import SIDEBAR, SPEC, draw
 
-st.caption("status line")
+st.set_page_config(page_title="Riverbend Unified School District · Teacher leadership plan")
+status_line = st.empty()
 st.header({header!r})
 draw(SPEC, "m")
 with st.sidebar:
     draw(SIDEBAR, "s")
+status_line.caption("Riverbend Unified School District · Saved 10:42 · every change is saved as you go")
 '''
 
 
@@ -266,8 +274,12 @@ def _bare_app(spec: list[dict], sidebar: list[dict], header: str, folder: Path) 
     module = f"bare_spec_{len(list(folder.iterdir()))}"
     (folder / f"{module}.py").write_text(BARE_MODULE.replace("{spec!r}", repr(spec)).replace("{sidebar!r}", repr(sidebar)),
                                          encoding="utf-8")
+    page = folder / f"{module}_page.py"
+    page.write_text(BARE_SCRIPT.format(folder=str(folder), module=module, header=header), encoding="utf-8")
+    # Shaped like the planner: an entry point that only declares its one page, which Streamlit runs.
     path = folder / f"{module}_app.py"
-    path.write_text(BARE_SCRIPT.format(folder=str(folder), module=module, header=header), encoding="utf-8")
+    path.write_text(f"import streamlit as st\n\nst.navigation([st.Page({page.name!r})], position='hidden').run()\n",
+                    encoding="utf-8")
     return AppTest.from_file(str(path), default_timeout=TIMEOUT).run()
 
 
@@ -289,7 +301,7 @@ def _text_change(key_of):
     return change
 
 
-def run(runs: int = 30) -> list[Figure]:
+def run(runs: int = 60) -> list[Figure]:
     bank = load_bank()
     plan = sample_plan(bank)
     area = bank.areas[HEAVY_AREA - 1]
@@ -334,7 +346,7 @@ def run(runs: int = 30) -> list[Figure]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=60)
     args = parser.parse_args(argv)
     figures = run(args.runs)
     return 0 if all(f.holds is not False for f in figures) else 1

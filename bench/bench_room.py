@@ -1,0 +1,296 @@
+"""A room on one server: the real app (`streamlit run`) with 30 teams at once, in Chromium.
+
+Each team is its own browser context (its own cookies, its own Streamlit session).
+Teams arrive one every two seconds and start a plan; once all are in, each answers
+eight text questions across steps 1 to 3, moving between steps, with three to seven
+seconds' thought before each answer. Then ten teams download the Word plan at the
+same moment, everyone leaves, and 200 more sessions come (each starts a plan) and
+go. Figures:
+
+- p95 time from a change (the text box losing focus) to the page showing it saved:
+  the sidebar counts the new answer and the save status says "Saved HH:MM";
+- time for each of the 10 simultaneous downloads;
+- server memory (RSS): idle after a warm-up, with 30 sessions, per session, and
+  after 200 sessions have come and gone (Streamlit drops a closed session's state
+  after server.disconnectedSessionTTL, set to 10 s here instead of 120 s).
+
+    python bench/bench_room.py [--teams 30] [--churn 200] [--database URL]
+
+Only 127.0.0.1 is contacted: every other request the pages make is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import random
+import re
+import signal
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+try:
+    from bench._common import Figure, percentile, report, rss_mb
+except ModuleNotFoundError:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench._common import Figure, percentile, report, rss_mb
+
+from roadmap.bank import load_bank  # noqa: E402
+from tests.browser.conftest import CHROMIUM, AppServer  # noqa: E402
+
+SAVED_P95_TARGET_S = 1.0
+RSS_PER_SESSION_TARGET_MB = 3.0
+CHURN_GROWTH_TARGET_MB = 3.0 * 20  # what 20 sessions would hold: well under "one per session that left"
+SESSION_TTL_S = 10
+THINK_S = (3.0, 7.0)
+ARRIVAL_GAP_S = 2.0  # teams arrive one every two seconds, as at a workshop, not all in one instant
+ANSWERS_PER_TEAM = 8  # across steps 1 to 3
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+COUNTED = """([n, want]) => {
+  const b = [...document.querySelectorAll('[data-testid=stSidebar] button')]
+    .find(b => b.innerText.replace(/^✓ /, '').startsWith(n + '. '));
+  const m = b && b.innerText.match(/\\((\\d+)\\//);
+  const status = document.querySelector('[data-testid="stStatusWidget"]');
+  const busy = status && /Running|Connecting/.test(status.innerText);
+  return !!m && +m[1] >= want && !busy && /Saved \\d\\d:\\d\\d/.test(document.body.innerText);
+}"""
+IDLE = """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
+  return !s || !/Running|Connecting/.test(s.innerText); }"""
+
+
+class MemoryWatch:
+    """Samples a process's RSS every half second in a thread; `peak` is the largest seen."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self._stop = pid, 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, rss_mb(self.pid))
+            self._stop.wait(0.5)
+
+    def __enter__(self) -> "MemoryWatch":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+async def _local_only(context, url: str) -> None:
+    async def guard(route):
+        if route.request.url.startswith(url):
+            await route.continue_()
+        else:
+            await route.abort()
+    await context.route("**/*", guard)
+
+
+async def _idle(page) -> None:
+    await page.wait_for_timeout(150)
+    await page.wait_for_function(IDLE, timeout=60_000, polling=100)
+
+
+async def _start(browser, url: str, name: str):
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    await _local_only(context, url)
+    page = await context.new_page()
+    await page.goto(url, timeout=120_000)
+    await page.get_by_label("District name").fill(name, timeout=120_000)
+    await page.get_by_role("button", name="Start the plan").click()
+    await page.get_by_role("heading", name="1. Design for impact").wait_for(timeout=120_000)
+    await _idle(page)
+    return context, page
+
+
+async def _go(page, number: int, title: str) -> None:
+    await page.locator("[data-testid=stSidebar]").get_by_role(
+        "button", name=re.compile(rf"^(✓ )?{number}\. ")).click()
+    await page.get_by_role("heading", name=f"{number}. {title}").wait_for(timeout=120_000)
+    await _idle(page)
+
+
+async def _answer(page, number: int, text: str, value: str, done: int) -> float:
+    """Type value into the question, leave the box, and return seconds until the page shows it saved."""
+    box = page.get_by_label(text, exact=False).first
+    await box.fill(value, timeout=120_000)
+    began = time.perf_counter()
+    await box.press("Tab")
+    await page.wait_for_function(COUNTED, arg=[number, done + 1], timeout=120_000, polling=50)
+    return time.perf_counter() - began
+
+
+async def _team(browser, url: str, index: int, questions, rng: random.Random, latencies: list[float],
+                all_here: asyncio.Barrier):
+    """One team: arrive, start a plan, wait for the whole room, then answer questions across the steps."""
+    await asyncio.sleep(index * ARRIVAL_GAP_S)
+    context, page = await _start(browser, url, f"Room district {index}")
+    await all_here.wait()
+    done = {n: 0 for n, *_ in questions}
+    step = 1
+    for number, title, question_id, text in questions[:ANSWERS_PER_TEAM]:
+        await asyncio.sleep(rng.uniform(*THINK_S))
+        if number != step:
+            await _go(page, number, title)
+            step = number
+        latencies.append(await _answer(page, number, text, f"Team {index} on {question_id}: " + "words " * 40,
+                                       done[number]))
+        done[number] += 1
+    return context, page
+
+
+async def _to_review(page, review_title: str) -> None:
+    await page.locator("[data-testid=stSidebar]").get_by_role("button", name=review_title).click()
+    await page.get_by_role("button", name="Download the plan (.docx)").wait_for(timeout=120_000)
+    await _idle(page)
+
+
+async def _download(page) -> float:
+    """Click the Word download and return seconds until the file has arrived."""
+    button = page.get_by_role("button", name="Download the plan (.docx)")
+    began = time.perf_counter()
+    async with page.expect_download(timeout=120_000) as info:
+        await button.click()
+    download = await info.value
+    await download.path()
+    return time.perf_counter() - began
+
+
+async def _churn(browser, url: str, count: int, workers: int) -> int:
+    """Open count sessions, each starting a plan (so holding one), then leaving; return how many did.
+
+    Each of `workers` pages opens its sessions one after another: a new page load is a
+    new Streamlit session, and clearing the cookies first makes it a new team.
+    """
+    finished = 0
+
+    async def worker(first: int) -> None:
+        nonlocal finished
+        context = await browser.new_context(viewport={"width": 1280, "height": 900})
+        await _local_only(context, url)
+        page = await context.new_page()
+        for index in range(first, count, workers):
+            await context.clear_cookies()
+            await page.goto(url, timeout=120_000)
+            await page.get_by_label("District name").fill(f"Passing district {index}", timeout=120_000)
+            await page.get_by_role("button", name="Start the plan").click()
+            await page.get_by_role("heading", name="1. Design for impact").wait_for(timeout=120_000)
+            await _idle(page)
+            finished += 1
+        await context.close()
+
+    await asyncio.gather(*(worker(i) for i in range(workers)))
+    return finished
+
+
+async def _settle(pid: int, seconds: float) -> float:
+    """Wait for the server to drop closed sessions, then return its RSS in MB."""
+    await asyncio.sleep(seconds)
+    return rss_mb(pid)
+
+
+async def _room(server: AppServer, teams: int, churn: int) -> list[Figure]:
+    from playwright.async_api import async_playwright
+
+    bank = load_bank()
+    questions = [(n, a.title, q.id, q.text) for n, a in enumerate(bank.areas, start=1)
+                 for q in a.questions if q.kind == "text"]
+    review_title = "Review and export"
+    pid = server.process.pid
+    cold = rss_mb(pid)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        # Warm-up: one team through every kind of page, so imports and caches are not counted per session.
+        context, page = await _start(browser, server.url, "Warm-up district")
+        await _answer(page, 1, questions[0][3], "Warm-up", 0)
+        await _to_review(page, review_title)
+        await _download(page)
+        await context.close()
+        idle = await _settle(pid, SESSION_TTL_S + 5)
+        print(f"  server RSS: {cold:.0f} MB cold, {idle:.0f} MB idle after a warm-up", flush=True)
+
+        latencies: list[float] = []
+        rng = random.Random(8)
+        all_here = asyncio.Barrier(teams)
+        began = time.perf_counter()
+        with MemoryWatch(pid) as watch:
+            results = await asyncio.gather(*(
+                _team(browser, server.url, i, questions, random.Random(rng.random()), latencies, all_here)
+                for i in range(teams)))
+            room_s = time.perf_counter() - began
+            with_room = rss_mb(pid)
+            print(f"  {teams} teams made {len(latencies)} saves in {room_s:.0f} s; RSS now {with_room:.0f} MB",
+                  flush=True)
+            for _, page in results[:10]:
+                await _to_review(page, review_title)
+            exports = await asyncio.gather(*(_download(page) for _, page in results[:10]))
+            after_exports = rss_mb(pid)
+        per_session = (with_room - idle) / teams
+        room_figures = report(f"A room on one server: {teams} teams in Chromium", [
+            Figure(f"{teams} teams: saves measured", len(latencies), ""),
+            Figure(f"{teams} teams: median change to 'Saved'", statistics.median(latencies) * 1000, "ms"),
+            Figure(f"{teams} teams: p95 change to 'Saved'", percentile(latencies, 95) * 1000, "ms",
+                   f"< {SAVED_P95_TARGET_S * 1000:.0f} ms", percentile(latencies, 95) < SAVED_P95_TARGET_S),
+            Figure(f"{len(exports)} downloads at once: median", statistics.median(exports), "s"),
+            Figure(f"{len(exports)} downloads at once: slowest", max(exports), "s"),
+            Figure("server RSS idle (after warm-up)", idle, "MB"),
+            Figure(f"server RSS with {teams} sessions", with_room, "MB"),
+            Figure("server RSS peak (room and downloads)", max(watch.peak, after_exports), "MB"),
+            Figure("server RSS per session", per_session, "MB",
+                   f"< {RSS_PER_SESSION_TARGET_MB:.0f} MB/session", per_session < RSS_PER_SESSION_TARGET_MB),
+        ])
+        for context, _ in results:
+            await context.close()
+        after_room = await _settle(pid, SESSION_TTL_S + 5)
+        churn_began = time.perf_counter()
+        passed = await _churn(browser, server.url, churn, workers=10)
+        churn_s = time.perf_counter() - churn_began
+        gc.collect()
+        after_churn = await _settle(pid, SESSION_TTL_S + 10)
+        await browser.close()
+
+    growth = after_churn - idle
+    return room_figures + report(f"Then {churn} sessions coming and going", [
+        Figure("server RSS once the room left", after_room, "MB"),
+        Figure(f"{passed} more sessions came and went, in", churn_s, "s"),
+        Figure(f"server RSS after those {passed} sessions, above idle", growth, "MB",
+               f"< {CHURN_GROWTH_TARGET_MB:.0f} MB", growth < CHURN_GROWTH_TARGET_MB),
+    ])
+
+
+def run(teams: int = 30, churn: int = 200, database: str | None = None) -> list[Figure]:
+    with tempfile.TemporaryDirectory() as folder:
+        url = database or f"sqlite:///{Path(folder) / 'roadmap.sqlite3'}"
+        server = AppServer(url, Path(folder) / "server.log",
+                           env={"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL_S)})
+        server.start()
+        try:
+            return asyncio.run(_room(server, teams, churn))
+        finally:
+            server.kill(signal.SIGTERM)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--teams", type=int, default=30)
+    parser.add_argument("--churn", type=int, default=200)
+    parser.add_argument("--database", help="a DATABASE_URL for the server (default: a new SQLite file)")
+    args = parser.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is missing; the room needs Chromium")
+        return 2
+    figures = run(args.teams, args.churn, args.database)
+    return 0 if all(f.holds is not False for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
