@@ -4,7 +4,7 @@
 
 Prints the date and the machine first, then each benchmark's figures with its
 target and whether it holds. Exits 1 if any target was missed, 2 if a benchmark
-failed to run. Takes about ten minutes on two cores, most of it the room.
+failed to run. Takes 15-30 minutes on two cores, most of it the room.
 """
 
 from __future__ import annotations
