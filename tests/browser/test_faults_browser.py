@@ -134,7 +134,7 @@ def test_sigkill_at_random_moments_loses_no_answer_the_page_said_was_saved(app_s
                 box.press("Tab")
                 # Saved means: the sidebar counts the new answer (drawn from the plan after the
                 # store said yes) and the save status says Saved.
-                deadline = time.monotonic() + 20
+                deadline = time.monotonic() + 60
                 while not (done_on_step(page, number) == before + 1 and page.get_by_text(SAVED).count()):
                     if killed.is_set():
                         raise ServerGone
