@@ -15,77 +15,21 @@ import urllib.request
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from roadmap.bank import load_bank
 from roadmap.codes import normalise_code
 from roadmap.store import Store
 
+from .helpers import SAVED, back_on_plan, done_on_step, go, new_page, start_plan, wait_counted, wait_idle
+
 pytestmark = pytest.mark.browser
-
-SAVED = re.compile(r"Saved \d\d:\d\d")
-STEP_COUNT = re.compile(r"\((\d+)/\d+")
-
 
 CLOSED = -1  # the server closed the connection instead of answering
 
 
 class ServerGone(Exception):
     """The server was killed while the test waited for the page."""
-
-
-def local_only(context, url: str) -> None:
-    """Refuse every request the page makes anywhere but the app server (fonts, icons, images)."""
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url) else route.abort())
-
-
-def new_page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    local_only(context, server.url)
-    return context, context.new_page()
-
-
-def wait_idle(page, timeout: float = 20.0) -> None:
-    """Wait until Streamlit has finished the current run (its status widget stops 'running')."""
-    page.wait_for_timeout(150)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.match(/Running|Connecting/)",
-        timeout=timeout * 1000)
-
-
-def start_plan(page, url: str, district: str = "Springfield Public Schools") -> None:
-    page.goto(url)
-    page.get_by_label("District name").fill(district)
-    page.get_by_role("button", name="Start the plan").click()
-    page.get_by_role("heading", name="1. Design for impact").wait_for(timeout=30_000)
-    wait_idle(page)
-
-
-def step_button(page, number: int):
-    return page.locator("[data-testid=stSidebar]").get_by_role("button", name=re.compile(rf"^(✓ )?{number}\. "))
-
-
-def go(page, number: int, title: str) -> None:
-    step_button(page, number).click()
-    page.get_by_role("heading", name=f"{number}. {title}").wait_for(timeout=20_000)
-    wait_idle(page)
-
-
-def done_on_step(page, number: int) -> int:
-    """Return how many questions and actions the sidebar says are done on step number."""
-    match = STEP_COUNT.search(step_button(page, number).inner_text(timeout=5_000))
-    return int(match.group(1))
-
-
-def back_on_plan(page, timeout: float = 30.0) -> None:
-    """After a restart: reload, and follow the start page's link back to the plan if it is shown."""
-    page.reload()
-    carry_on = page.get_by_role("link", name="Carry on with this plan")
-    page.locator("[data-testid=stSidebar]").or_(carry_on).first.wait_for(timeout=timeout * 1000)
-    if carry_on.count():
-        carry_on.click()
-        page.locator("[data-testid=stSidebar]").wait_for(timeout=timeout * 1000)
-    wait_idle(page)
 
 
 def text_questions():
@@ -184,17 +128,19 @@ def test_after_a_sigterm_restart_the_team_is_back_on_the_same_plan_and_step(app_
     go(page, 3, "Define the measures")
     number, title, question_id, text = next(q for q in text_questions() if q[0] == 3)
     box = page.get_by_label(text, exact=False).first
+    before = done_on_step(page, 3)
     box.fill("Growth on interim assessments")
     box.press("Tab")
-    page.get_by_text(SAVED).first.wait_for(timeout=20_000)
-    wait_idle(page)
+    wait_counted(page, 3, before + 1)
 
     app_server.kill(signal.SIGTERM)
     assert app_server.process.returncode is not None
     app_server.start()
     back_on_plan(page)
     page.get_by_role("heading", name="3. Define the measures").wait_for(timeout=20_000)
-    assert page.get_by_label(text, exact=False).first.input_value() == "Growth on interim assessments"
+    # The first run after a restart is slow and the page fills in as it runs: wait for the box.
+    expect(page.get_by_label(text, exact=False).first).to_have_value("Growth on interim assessments",
+                                                                     timeout=30_000)
     assert page.locator("[data-testid=stSidebar]").get_by_text("Riverbend Unified").count()
     context.close()
 

@@ -6,59 +6,32 @@ import re
 import signal
 
 import pytest
+from playwright.sync_api import expect
 
 from roadmap.store import Store
+
+from .helpers import answer, done_on_step, go, start_plan, wait_counted, wait_idle
 
 pytestmark = pytest.mark.browser
 
 PRIORITIES = "What priorities can be advanced through teacher leadership?"
 
 
-def wait_idle(page) -> None:
-    """Wait until Streamlit has finished the current run (its status widget stops 'running')."""
-    page.wait_for_timeout(150)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.match(/Running|Connecting/)",
-        timeout=20_000)
-
-
-def start_plan(page, url: str, district: str = "Springfield Public Schools") -> None:
-    page.goto(url)
-    page.get_by_label("District name").fill(district)
-    page.get_by_role("button", name="Start the plan").click()
-    page.get_by_role("heading", name="1. Design for impact").wait_for(timeout=20_000)
-    wait_idle(page)
-
-
-def answer(page, label_start: str, text: str) -> None:
-    box = page.get_by_label(re.compile("^" + re.escape(label_start)))
-    box.fill(text)
-    box.press("Tab")  # Streamlit commits a text area when it loses focus
-    page.get_by_text(re.compile(r"Saved \d\d:\d\d")).first.wait_for(timeout=20_000)
-    wait_idle(page)
-
-
-def go(page, step_label_start: str, heading: str) -> None:
-    page.locator("[data-testid=stSidebar]").get_by_role("button", name=re.compile("^" + re.escape(step_label_start))).click()
-    page.get_by_role("heading", name=heading).wait_for(timeout=20_000)
-    wait_idle(page)
-
-
 def test_team_types_moves_between_steps_and_sees_the_chart(app_server, browser, artifacts):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     start_plan(page, app_server.url)
-    answer(page, PRIORITIES, "Mathematics in grades 6-8 <script>alert(1)</script>")
+    answer(page, 1, PRIORITIES, "Mathematics in grades 6-8 <script>alert(1)</script>")
+    before = done_on_step(page, 1)
     page.get_by_text("3 · Developing").first.click()
-    wait_idle(page)
-    go(page, "3. Define the measures", "3. Define the measures")
-    answer(page, "How will the district measure success", "Growth on interim assessments")
-    go(page, "1. Design for impact", "1. Design for impact")
+    wait_counted(page, 1, before + 1)
+    go(page, 3, "Define the measures")
+    answer(page, 3, "How will the district measure success", "Growth on interim assessments")
+    go(page, 1, "Design for impact")
     assert page.get_by_label(re.compile("^" + re.escape(PRIORITIES))).input_value() == \
         "Mathematics in grades 6-8 <script>alert(1)</script>"
     page.screenshot(path=str(artifacts / "wizard-area-1280.png"), full_page=False)
-    go(page, "Review and export", "Review and export")
+    go(page, None, "Review and export")
     page.locator(".js-plotly-plot").first.wait_for(timeout=20_000)
     assert page.get_by_text("Readiness by area").count() >= 1
     page.screenshot(path=str(artifacts / "review-1280.png"), full_page=True)
@@ -69,7 +42,7 @@ def test_phone_width_shows_the_questions(app_server, browser, artifacts):
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
     page = context.new_page()
     start_plan(page, app_server.url, "Riverbend Unified")
-    answer(page, PRIORITIES, "Retention of new teachers")
+    answer(page, 1, PRIORITIES, "Retention of new teachers")
     page.screenshot(path=str(artifacts / "wizard-area-375.png"), full_page=False)
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px wide)"
@@ -80,9 +53,12 @@ def test_refresh_and_server_crash_lose_nothing(app_server, browser, tmp_path):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     start_plan(page, app_server.url)
-    answer(page, PRIORITIES, "Typed before the crash")
-    go(page, "2. Know the context", "2. Know the context")
-    answer(page, "Does the district have sufficiently rigorous systems", "Second answer, also saved")
+    page.reload()  # straight after starting: back on the step the plan opened on
+    page.get_by_role("heading", name="1. Design for impact").wait_for(timeout=30_000)
+    wait_idle(page)
+    answer(page, 1, PRIORITIES, "Typed before the crash")
+    go(page, 2, "Know the context")
+    answer(page, 2, "Does the district have sufficiently rigorous systems", "Second answer, also saved")
 
     app_server.kill(signal.SIGKILL)
     app_server.start()
@@ -93,9 +69,9 @@ def test_refresh_and_server_crash_lose_nothing(app_server, browser, tmp_path):
     if page.get_by_role("link", name="Carry on with this plan").count():
         page.get_by_role("link", name="Carry on with this plan").click()
     page.get_by_role("heading", name="2. Know the context").wait_for(timeout=20_000)
-    wait_idle(page)
-    assert page.get_by_label(re.compile("^Does the district have sufficiently rigorous")).input_value() == \
-        "Second answer, also saved"
+    # The first run after a restart is slow and the page fills in as it runs: wait for the box.
+    expect(page.get_by_label(re.compile("^Does the district have sufficiently rigorous"))).to_have_value(
+        "Second answer, also saved", timeout=30_000)
     plans = Store(app_server.database_url).list_plans()
     assert len(plans) == 1
     context.close()

@@ -11,19 +11,11 @@ import sys
 import pytest
 
 from .conftest import ROOT
+from .helpers import done_on_step, wait_counted, wait_idle
 
 pytestmark = pytest.mark.browser
 
 PASSPHRASE = "blue heron at the lake"
-
-
-def wait_idle(page) -> None:
-    """Wait until Streamlit has finished the current run (its status widget stops 'running')."""
-    page.wait_for_timeout(150)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.match(/Running|Connecting/)",
-        timeout=20_000)
 
 
 def create_workshop(database_url: str) -> dict:
@@ -44,9 +36,9 @@ def join(page, url: str, code: str) -> None:
 
 
 def rate_first_action(page, level: str) -> None:
+    before = done_on_step(page, 1)
     page.get_by_role("radiogroup", name=re.compile("^Readiness: Examining key priorities")).get_by_text(level).click()
-    page.get_by_text(re.compile(r"Saved \d\d:\d\d")).first.wait_for(timeout=20_000)
-    wait_idle(page)
+    wait_counted(page, 1, before + 1)
 
 
 def test_the_dashboard_follows_both_teams_by_itself(app_server, browser, artifacts):
