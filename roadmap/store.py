@@ -686,8 +686,9 @@ class Store:
 
     # Devices ------------------------------------------------------------------
 
-    def issue_device_token(self, plan_id: str, code: str | None = None) -> str:
-        """Return a new secret token linking one browser to the plan; only its hash is stored.
+    def issue_device_token(self, plan_id: str, code: str | None = None, step: int = 0) -> str:
+        """Return a new secret token linking one browser to the plan, open at wizard step step;
+        only its hash is stored.
 
         Pass the plan's resume code, when this browser knows it, to let code_for_device
         show it again later. It is kept sealed with a key derived from the token, so
@@ -709,7 +710,8 @@ class Store:
                     raise UnknownCodeError(str(exc)) from None
                 sealed = _seal_code(code, token)
             conn.execute(insert(device_tokens).values(token_hash=_hash_token(token), plan_id=plan_id,
-                                                      created_at=now, last_seen=now, revoked=False, step=0,
+                                                      created_at=now, last_seen=now, revoked=False,
+                                                      step=max(int(step), 0),
                                                       sealed_code=sealed))
         return token
 

@@ -357,6 +357,14 @@ def test_a_device_given_the_code_can_show_it_again_and_only_that_device(store, s
     assert store.code_for_device(knows) is None
 
 
+def test_a_device_opened_on_a_step_comes_back_to_that_step(store, sample):
+    created = store.create_plan(sample)
+    token = store.issue_device_token(created.plan_id, created.code, step=1)
+    assert store.step_for_device(token) == 1  # a reload right after starting lands on step 1, not the team
+    store.remember_step(token, 3)
+    assert store.step_for_device(token) == 3
+
+
 def test_a_revoked_or_unknown_device_token_opens_nothing(store, sample):
     created = store.create_plan(sample)
     token = store.issue_device_token(created.plan_id)

@@ -29,7 +29,7 @@ def _open(bank: Bank, plan_id: str, code: str | None, step: int = 1, new_device:
     st.session_state[CODE] = code
     st.session_state[STEP] = step
     if new_device:
-        remember_device(db.issue_device_token(plan_id, code))
+        remember_device(db.issue_device_token(plan_id, code, step))
     reseed_widgets()
 
 
