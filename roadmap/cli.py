@@ -10,12 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .bank import DEFAULT_BANK_PATH, Bank, BankError, load_bank
 from .plan import PlanFileError, plan_json_schema
 from .sample import sample_plan
+
+if TYPE_CHECKING:
+    from .store import Store
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -47,6 +51,39 @@ def write_output(path: Path, data: bytes | str) -> None:
             path.write_bytes(data)
     except OSError as exc:
         raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def sentence(problem: Exception | str) -> str:
+    """The first line of a problem, starting lower-case, to follow "error: "."""
+    text = str(problem).splitlines()[0] if str(problem) else "unknown problem"
+    return text[:1].lower() + text[1:]
+
+
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database", metavar="URL",
+                        help="database URL (default: DATABASE_URL, else data/roadmap.sqlite3)")
+
+
+@contextmanager
+def open_store(args: argparse.Namespace) -> Iterator["Store"]:
+    """Open the store named by --database (or DATABASE_URL); turn its errors into one-line CliErrors."""
+    from .store import DatabaseUnavailableError, Store, StoreError  # not needed by check-bank and the like
+
+    def as_cli_error(exc: StoreError) -> CliError:
+        if isinstance(exc, DatabaseUnavailableError):
+            return CliError(f"cannot reach the database at {exc.url}: {exc.reason}")
+        return CliError(sentence(exc))
+
+    try:
+        store = Store(args.database)
+    except StoreError as exc:
+        raise as_cli_error(exc) from None
+    try:
+        yield store
+    except StoreError as exc:
+        raise as_cli_error(exc) from None
+    finally:
+        store.close()
 
 
 def cmd_check_bank(args: argparse.Namespace) -> int:

@@ -11,43 +11,15 @@ Each takes `--database URL` (default: DATABASE_URL, else the local SQLite file).
 from __future__ import annotations
 
 import argparse
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from . import cli
-from .cli import EXIT_OK, CliError
+from .cli import EXIT_OK, CliError, add_database_option, open_store, sentence
 from .plan import MAX_PLAN_FILE_BYTES, PlanFileError, overall_percent, plan_from_json, progress
-from .store import DatabaseUnavailableError, Store, StoreError, UnknownCodeError
+from .store import UnknownCodeError
 
 #: Who the store records as the author of plans stored from the command line.
 CLI_AUTHOR = "command line"
-
-
-@contextmanager
-def _store(args: argparse.Namespace) -> Iterator[Store]:
-    """Open the store named by --database (or DATABASE_URL); turn its errors into one-line CliErrors."""
-    try:
-        store = Store(args.database)
-    except StoreError as exc:
-        raise _cli_error(exc) from None
-    try:
-        yield store
-    except StoreError as exc:
-        raise _cli_error(exc) from None
-    finally:
-        store.close()
-
-
-def _cli_error(exc: StoreError) -> CliError:
-    if isinstance(exc, DatabaseUnavailableError):
-        return CliError(f"cannot reach the database at {exc.url}: {exc.reason}")
-    return CliError(_sentence(exc))
-
-
-def _sentence(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:1].lower() + text[1:]
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -61,7 +33,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         plan = plan_from_json(data)
     except PlanFileError as exc:
         raise CliError(f"{path}: {exc}") from None
-    with _store(args) as store:
+    with open_store(args) as store:
         created = store.import_plan(plan, who=CLI_AUTHOR)
     name = plan.district.name or "a plan without a district name"
     print(f"Stored {name}. Resume code: {created.code}")
@@ -70,11 +42,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     code = " ".join(args.code)  # a code pasted with spaces arrives in pieces
-    with _store(args) as store:
+    with open_store(args) as store:
         try:
             plan = store.export_plan(code, client="command line")
         except UnknownCodeError as exc:
-            raise CliError(f"{code}: {_sentence(exc)}") from None
+            raise CliError(f"{code}: {sentence(exc)}") from None
     out = Path(args.out)
     cli.write_output(out, plan.to_json())
     print(f"wrote the plan for {plan.district.name or 'a district without a name'} to {out}")
@@ -83,7 +55,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     bank = cli._bank(args.bank)
-    with _store(args) as store:
+    with open_store(args) as store:
         rows = []
         for summary in store.list_plans():
             plan = store.load(summary.plan_id).plan
@@ -106,28 +78,24 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "else the local SQLite file).")
     actions = p.add_subparsers(dest="plans_action", metavar="ACTION", required=True)
 
-    def database_option(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--database", metavar="URL",
-                            help="database URL (default: DATABASE_URL, else data/roadmap.sqlite3)")
-
     a = actions.add_parser("import", help="store a plan file and print its resume code",
                            description="Store a plan file (.json) as a new plan and print its resume code.")
     a.add_argument("plan_file", metavar="PLAN.json")
-    database_option(a)
+    add_database_option(a)
     a.set_defaults(handler=cmd_import)
 
     a = actions.add_parser("export", help="write the plan with a resume code to a plan file",
                            description="Write the stored plan with this resume code to a plan file (.json).")
     a.add_argument("code", nargs="+", metavar="CODE", help="the plan's resume code, e.g. K7QF-M2XR-9P")
     a.add_argument("--out", required=True, metavar="FILE", help="where to write the plan file")
-    database_option(a)
+    add_database_option(a)
     a.set_defaults(handler=cmd_export)
 
     a = actions.add_parser("list", help="list stored plans (district, last change, progress)",
                            description="List every stored plan: district, last change and progress. "
                                        "Resume codes are never shown.")
     a.add_argument("--bank", metavar="PATH", help="question bank for progress (default: questions.yaml)")
-    database_option(a)
+    add_database_option(a)
     a.set_defaults(handler=cmd_list)
 
 

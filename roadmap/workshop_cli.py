@@ -17,15 +17,13 @@ import getpass
 import json
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from . import cli
 from .bank import DEFAULT_BANK_PATH, MAX_BANK_BYTES, Bank, BankError, load_bank_text
-from .cli import EXIT_OK, CliError
+from .cli import EXIT_OK, CliError, add_database_option, open_store, sentence
 from .document import to_docx_bytes
-from .store import DatabaseUnavailableError, Store, StoreError, WeakPassphraseError, check_passphrase
+from .store import WeakPassphraseError, check_passphrase
 from .workshop import (
     PUBLIC_URL_ENV, WorkshopSetupError, build_collect_zip, build_join_cards, team_names, workshop_bank,
 )
@@ -34,32 +32,6 @@ PASSPHRASE_ENV = "ROADMAP_FACILITATOR_PASSPHRASE"
 BANK_ENV = "ROADMAP_BANK"
 #: Who the store records as the author of plans made from the command line.
 CLI_AUTHOR = "command line"
-
-
-@contextmanager
-def _store(args: argparse.Namespace) -> Iterator[Store]:
-    """Open the store named by --database (or DATABASE_URL); turn its errors into one-line CliErrors."""
-    try:
-        store = Store(args.database)
-    except StoreError as exc:
-        raise _cli_error(exc) from None
-    try:
-        yield store
-    except StoreError as exc:
-        raise _cli_error(exc) from None
-    finally:
-        store.close()
-
-
-def _cli_error(exc: StoreError) -> CliError:
-    if isinstance(exc, DatabaseUnavailableError):
-        return CliError(f"cannot reach the database at {exc.url}: {exc.reason}")
-    return CliError(_sentence(str(exc)))
-
-
-def _sentence(text: str) -> str:
-    text = text.splitlines()[0] if text else "unknown problem"
-    return text[:1].lower() + text[1:]
 
 
 def _passphrase(args: argparse.Namespace, confirm: bool) -> str:
@@ -110,7 +82,7 @@ def cmd_create(args: argparse.Namespace) -> int:
     try:
         names = team_names(args.teams, args.team or ())
     except WorkshopSetupError as exc:
-        raise CliError(_sentence(str(exc))) from None
+        raise CliError(sentence(exc)) from None
     url = (args.url or os.environ.get(PUBLIC_URL_ENV, "")).strip()
     if args.cards and not url:
         raise CliError(f"join cards need the planner's address: give --url URL or set {PUBLIC_URL_ENV}")
@@ -119,10 +91,10 @@ def cmd_create(args: argparse.Namespace) -> int:
     try:
         check_passphrase(passphrase)
     except WeakPassphraseError as exc:
-        raise CliError(_sentence(str(exc))) from None
+        raise CliError(sentence(exc)) from None
     if args.cards:
         cli.write_output(Path(args.cards), b"")  # a path that cannot be written fails before any code is made
-    with _store(args) as store:
+    with open_store(args) as store:
         created = store.create_workshop(args.name, passphrase, names, day=args.date, bank_yaml=bank_text,
                                         who=CLI_AUTHOR)
     if args.cards:
@@ -155,7 +127,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     code = " ".join(args.code)
     default_bank = _default_bank(args)
     passphrase = _passphrase(args, confirm=False)
-    with _store(args) as store:
+    with open_store(args) as store:
         workshop = store.open_workshop(code, passphrase, client="command line")
         try:
             bank = workshop_bank(workshop, default_bank)
@@ -193,8 +165,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         parser.add_argument("--passphrase-file", metavar="FILE",
                             help=f"file whose first line is the facilitator passphrase (else {PASSPHRASE_ENV}, "
                                  "else a prompt)")
-        parser.add_argument("--database", metavar="URL",
-                            help="database URL (default: DATABASE_URL, else data/roadmap.sqlite3)")
+        add_database_option(parser)
 
     a = actions.add_parser("create", help="create a workshop and its teams; print their codes",
                            description="Create a workshop and one plan per team. Prints the workshop code and "

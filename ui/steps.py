@@ -19,7 +19,7 @@ from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, markdown_literal, sl
 from .nav import go
 from .plans import CODE, leave_plan
 from .state import ERRORS, notify, plan_session, reseed_widgets, store, widget_key
-from .widgets import _conflict_text, apply_editor_changes, cut_off, render_action, render_question
+from .widgets import value_as_text, apply_editor_changes, cut_off, render_action, render_question
 
 # The team --------------------------------------------------------------------
 
@@ -241,7 +241,7 @@ def _history(bank: Bank) -> None:
         with st.container(border=True):
             when = entry.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
             st.caption(f"Version {entry.version} · {markdown_literal(entry.updated_by) or 'someone'} · {when}")
-            st.text(_conflict_text(entry.value)[:2000] or "(empty)")
+            st.text(value_as_text(entry.value)[:2000] or "(empty)")
             if entry.version != session.versions.get(key):
                 st.button("Restore this version", key=f"_hist:restore:{entry.version}",
                           on_click=_restore, args=(key, entry.version))

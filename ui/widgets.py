@@ -280,7 +280,8 @@ def _level_text(bank: Bank, level_id: str) -> str:
     return f"{level.value} · {level.label}" if level.value is not None else level.label
 
 
-def _conflict_text(value: Any) -> str:
+def value_as_text(value: Any) -> str:
+    """An answer of any kind as plain text, to show two versions side by side or an old version."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -288,15 +289,14 @@ def _conflict_text(value: Any) -> str:
     if isinstance(value, dict):
         return "\n".join(f"{k}: {v}" for k, v in value.items())
     if hasattr(value, "model_dump"):
-        return _conflict_text(value.model_dump())
+        return value_as_text(value.model_dump())
     if isinstance(value, list):
-        return "\n".join(_conflict_text(v) for v in value)
+        return "\n".join(value_as_text(v) for v in value)
     return str(value)
 
 
 def render_conflict(conflict: Conflict, what: str) -> None:
     """Show both versions of an entry two people changed at once, and let this person choose."""
-    session = plan_session()
     when = conflict.at.astimezone().strftime("%H:%M") if conflict.at else "just now"
     by = markdown_literal(conflict.by)
     with st.container(border=True):
@@ -304,8 +304,8 @@ def render_conflict(conflict: Conflict, what: str) -> None:
                    "Choose which to keep; nothing is lost either way (see Version history on the Review step).",
                    icon=":material/group:")
         mine, theirs = st.columns(2)
-        mine.text_area("Your version", _conflict_text(conflict.mine), disabled=True, key=f"_c:mine:{conflict.key}")
-        theirs.text_area(f"{by}'s version", _conflict_text(conflict.theirs), disabled=True,
+        mine.text_area("Your version", value_as_text(conflict.mine), disabled=True, key=f"_c:mine:{conflict.key}")
+        theirs.text_area(f"{by}'s version", value_as_text(conflict.theirs), disabled=True,
                          key=f"_c:theirs:{conflict.key}")
         keep, take = st.columns(2)
         keep.button("Keep my version", key=f"_c:keep:{conflict.key}", on_click=_keep_mine, args=(conflict.key,))
