@@ -14,20 +14,11 @@ from roadmap.scoring import score_areas
 from roadmap.session import PlanSession
 from roadmap.store import Store
 
-from .conftest import ROOT
+from .apptest_helpers import button, database_url, key, new_app, run  # noqa: F401
 
-TIMEOUT = 30
 PASSPHRASE = "blue heron at the lake"
 FACILITATOR_PAGE = "app_pages/facilitator.py"
 TEAM_RATINGS_PAGE = "app_pages/consensus.py"
-
-
-@pytest.fixture
-def database_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'roadmap.sqlite3'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.delenv("ROADMAP_PUBLIC_URL", raising=False)
-    return url
 
 
 @pytest.fixture
@@ -40,22 +31,6 @@ def store(database_url):
 @pytest.fixture
 def created(store):
     return store.create_workshop("Spring Institute", PASSPHRASE, ["Riverbend", "Lakeside"], day=dt.date(2026, 3, 14))
-
-
-def new_app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-
-
-def button(at: AppTest, label: str):
-    matches = [b for b in at.button if b.label == label]
-    assert matches, f"no button {label!r} among {[b.label for b in at.button]}"
-    return matches[0]
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def facilitator() -> AppTest:
@@ -78,11 +53,6 @@ def join(code: str) -> AppTest:
     at.text_input(key="_resume:code").input(code)
     button(at, "Open the plan").click()
     return run(at)
-
-
-def key(at: AppTest, item_id: str, part: str = "") -> str:
-    gen = at.session_state["widget_gen"]
-    return f"_w{gen}:{item_id}:{part}" if part else f"_w{gen}:{item_id}"
 
 
 def texts(at: AppTest) -> str:

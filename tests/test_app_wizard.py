@@ -4,58 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from roadmap.plan import progress
 from roadmap.scoring import score_areas
 from roadmap.store import Store
 
-from .conftest import ROOT
-
-TIMEOUT = 30
-
-
-@pytest.fixture
-def database_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'roadmap.sqlite3'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
-
-
-def new_app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-
-
-def session_of(at: AppTest):
-    return at.session_state["plan_session"]
-
-
-def key(at: AppTest, item_id: str, part: str = "") -> str:
-    gen = at.session_state["widget_gen"]
-    return f"_w{gen}:{item_id}:{part}" if part else f"_w{gen}:{item_id}"
-
-
-def button(at: AppTest, label: str):
-    matches = [b for b in at.button if b.label == label]
-    assert matches, f"no button {label!r} among {[b.label for b in at.button]}"
-    return matches[0]
-
-
-def start_plan(at: AppTest, name: str = "Springfield Public Schools") -> AppTest:
-    at.run()
-    at.text_input(key="_new:name").input(name)
-    button(at, "Start the plan").click()
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def go_to(at: AppTest, step: int) -> None:
-    at.button(key=f"_nav:{step}").click()
-    at.run()
-    assert not at.exception, at.exception
-
+from .apptest_helpers import button, database_url, go_to, key, new_app, session_of, start_plan  # noqa: F401
 
 def test_start_page_says_what_the_team_will_have_at_the_end(database_url):
     at = new_app().run()

@@ -17,7 +17,7 @@ from roadmap.session import PlanSession
 from roadmap.store import Store
 from roadmap.text import clean_text
 
-from .conftest import ROOT
+from .apptest_helpers import click, database_url, go_to, key, new_app, start_plan, stored_plan  # noqa: F401
 
 TIMEOUT = 30
 
@@ -36,53 +36,12 @@ PASTED = {
 TWO_MEGABYTES = "x" * 2_000_000
 
 
-@pytest.fixture
-def database_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'roadmap.sqlite3'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
-
-
-def new_app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-
-
-def key(at: AppTest, item_id: str, part: str = "") -> str:
-    gen = at.session_state["widget_gen"]
-    return f"_w{gen}:{item_id}:{part}" if part else f"_w{gen}:{item_id}"
-
-
-def click(at: AppTest, label: str) -> None:
-    matches = [b for b in at.button if b.label == label]
-    assert matches, f"no button {label!r} among {[b.label for b in at.button]}"
-    matches[0].click()
-    at.run()
-    assert not at.exception, at.exception
-
-
-def start_plan(at: AppTest, name: str = "Springfield Public Schools") -> AppTest:
-    at.run()
-    at.text_input(key="_new:name").input(name)
-    click(at, "Start the plan")
-    return at
-
-
-def go_to(at: AppTest, step: int) -> None:
-    at.button(key=f"_nav:{step}").click()
-    at.run()
-    assert not at.exception, at.exception
-
-
 def markdown_shown(at: AppTest) -> list[str]:
     """Return every text the page renders as markdown (alerts, captions, headings, labels of widgets)."""
     bodies = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "success", "info",
                                    "warning", "error") for e in getattr(at, kind)]
     labels = [w.label for kind in ("text_area", "text_input", "button", "radio", "checkbox") for w in getattr(at, kind)]
     return bodies + labels
-
-
-def stored_plan(url: str, at: AppTest) -> Plan:
-    return Store(url).load(at.session_state["plan_session"].plan_id).plan
 
 
 def reopened_text(plan: Plan, bank) -> str:

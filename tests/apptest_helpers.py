@@ -1,0 +1,76 @@
+"""What every AppTest page test does: a fresh app on its own SQLite file, start a plan, press a button,
+move between steps, find a question's widget. Import the fixture with
+`from .apptest_helpers import database_url  # noqa: F401`."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from roadmap.plan import Plan
+from roadmap.store import Store
+
+from .conftest import ROOT
+
+TIMEOUT = 30
+
+
+@pytest.fixture
+def database_url(tmp_path, monkeypatch):
+    """The app's database for this test: a new SQLite file, through DATABASE_URL as in production."""
+    url = f"sqlite:///{tmp_path / 'roadmap.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("ROADMAP_PUBLIC_URL", raising=False)
+    return url
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def key(at: AppTest, item_id: str, part: str = "") -> str:
+    """The widget key of a question or action (part: e.g. "note") in this run's widget generation."""
+    gen = at.session_state["widget_gen"]
+    return f"_w{gen}:{item_id}:{part}" if part else f"_w{gen}:{item_id}"
+
+
+def button(at: AppTest, label: str):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r} among {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    button(at, label).click()
+    return run(at)
+
+
+def start_plan(at: AppTest, name: str = "Springfield Public Schools") -> AppTest:
+    at.run()
+    at.text_input(key="_new:name").input(name)
+    return click(at, "Start the plan")
+
+
+def go_to(at: AppTest, step: int) -> None:
+    at.button(key=f"_nav:{step}").click()
+    run(at)
+
+
+def answer(at: AppTest, question_id: str, text: str) -> None:
+    at.text_area(key=key(at, question_id)).input(text)
+    run(at)
+
+
+def session_of(at: AppTest):
+    return at.session_state["plan_session"]
+
+
+def stored_plan(url: str, at: AppTest) -> Plan:
+    """The plan as the database holds it (not as this session remembers it)."""
+    return Store(url).load(session_of(at).plan_id).plan
