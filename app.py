@@ -2,6 +2,9 @@
 
 import streamlit as st
 
+from roadmap.store import StoreError
+from ui.state import store_problem
+
 st.set_page_config(page_title="Teacher leadership plan", page_icon=":material/school:", layout="centered")
 
 pages = [
@@ -10,4 +13,9 @@ pages = [
     st.Page("app_pages/consensus.py", title="Team ratings", icon=":material/groups:", url_path="team-ratings"),
     st.Page("app_pages/facilitator.py", title="Facilitator", icon=":material/co_present:", url_path="facilitator"),
 ]
-st.navigation(pages, position="hidden").run()
+try:
+    st.navigation(pages, position="hidden").run()
+except StoreError as exc:
+    # The last net under every page: a database problem is said in plain words, never as a traceback.
+    st.error(store_problem(exc), icon=":material/cloud_off:")
+    st.button("Try again", type="primary")

@@ -12,7 +12,8 @@ from roadmap.workshop import (
 )
 from ui.plans import resume_from_cookie
 from ui.state import (
-    ERRORS, current_bank, flush_cookie, init_state, plan_session, reseed_widgets, show_notice, store, widget_key,
+    ERRORS, current_bank, flush_cookie, init_state, plan_session, reseed_widgets, show_notice, store, store_safe,
+    widget_key,
 )
 
 PLAN_PAGE = "app_pages/plan.py"
@@ -31,6 +32,7 @@ def on_member() -> None:
         session.who = st.session_state[MEMBER]
 
 
+@store_safe
 def on_mine(member: str, action_id: str) -> None:
     session = plan_session()
     key = mine_key(member, action_id)
@@ -43,6 +45,7 @@ def on_mine(member: str, action_id: str) -> None:
                                       if r.member == member and r.action_id == action_id), None)
 
 
+@store_safe
 def on_agreed(action_id: str) -> None:
     session = plan_session()
     level_key, note_key = widget_key(action_id, "agreed"), widget_key(action_id, "agreed-note")
@@ -62,6 +65,7 @@ def on_agreed(action_id: str) -> None:
         reseed_widgets()
 
 
+@store_safe
 def show_latest() -> None:
     plan_session().refresh()
     reseed_widgets()

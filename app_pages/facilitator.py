@@ -24,7 +24,7 @@ from roadmap.workshop import (
     build_join_cards, combined_alt_text, combined_areas, combined_table, dashboard_rows, document_spreads,
     level_label, progress_groups, team_label, team_names, workshop_bank, zip_name,
 )
-from ui.state import current_bank, notify, show_notice, store
+from ui.state import current_bank, notify, show_notice, store, store_safe
 
 FACILITATOR = "facilitator_workshop"  # the id of the workshop this browser tab has unlocked
 NEW_CODES = "facilitator_new_codes"  # (workshop code or None, [TeamCode]) just made, shown until dismissed
@@ -247,6 +247,7 @@ def draw_team_plan(workshop: Workshop, bank) -> None:
 # Managing the workshop ------------------------------------------------------------------------------
 
 
+@store_safe
 def add_teams(workshop_id: str) -> None:
     lines = [line for line in st.session_state.get("_fac:add:names", "").splitlines() if line.strip()]
     try:
@@ -259,6 +260,7 @@ def add_teams(workshop_id: str) -> None:
     notify("success", f"Added {len(added)} team{'s' if len(added) != 1 else ''}; their join codes are below.")
 
 
+@store_safe
 def remove_team(workshop_id: str, plan_id: str, name: str) -> None:
     try:
         store().remove_team(workshop_id, plan_id)
@@ -269,6 +271,7 @@ def remove_team(workshop_id: str, plan_id: str, name: str) -> None:
                       "on with its own code.")
 
 
+@store_safe
 def set_status(workshop_id: str, status: str) -> None:
     try:
         store().set_workshop_status(workshop_id, status)

@@ -5,26 +5,15 @@ from __future__ import annotations
 import os
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from roadmap.store import Store
-
-from .conftest import BANK_TEXT, ROOT
-
-TIMEOUT = 30
+from .apptest_helpers import answer, database_url, go_to, key, new_app, start_plan, stored_plan  # noqa: F401
+from .conftest import BANK_TEXT
 
 NEW_QUESTION = """      - id: q-added-while-running
         text: Which schools will pilot the roles first?
         kind: text
         source: planner
 """
-
-
-@pytest.fixture
-def database_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'roadmap.sqlite3'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
 
 
 @pytest.fixture
@@ -45,38 +34,8 @@ def rewrite(path, text: str) -> None:
         os.utime(path, ns=(after.st_atime_ns, after.st_mtime_ns + 1_000_000))
 
 
-def new_app() -> AppTest:
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-
-
-def key(at: AppTest, item_id: str, part: str = "") -> str:
-    gen = at.session_state["widget_gen"]
-    return f"_w{gen}:{item_id}:{part}" if part else f"_w{gen}:{item_id}"
-
-
-def start_plan(at: AppTest) -> AppTest:
-    at.run()
-    at.text_input(key="_new:name").input("Springfield Public Schools")
-    next(b for b in at.button if b.label == "Start the plan").click()
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def go_to(at: AppTest, step: int) -> None:
-    at.button(key=f"_nav:{step}").click()
-    at.run()
-    assert not at.exception, at.exception
-
-
-def answer(at: AppTest, question_id: str, text: str) -> None:
-    at.text_area(key=key(at, question_id)).input(text)
-    at.run()
-    assert not at.exception, at.exception
-
-
-def saved_answers(url: str, at: AppTest) -> dict:
-    return Store(url).load(at.session_state["plan_session"].plan_id).plan.answers
+def saved_answers(url: str, at) -> dict:
+    return stored_plan(url, at).answers
 
 
 BROKEN_BANKS = {
@@ -195,3 +154,52 @@ def test_a_database_outage_while_typing_says_not_saved_and_keeps_the_text(databa
     at.run()
     assert not at.error
     assert saved_answers(database_url, at)["q-priorities"] == "Typed during the outage, saved after"
+
+
+def test_moving_between_steps_while_the_database_is_down_says_so_and_keeps_every_answer(database_url, monkeypatch):
+    from contextlib import contextmanager
+
+    from roadmap import store as store_module
+
+    at = start_plan(new_app())
+    answer(at, "q-priorities", "Saved before the outage")
+
+    @contextmanager
+    def unreachable(self, *args, **kwargs):
+        raise store_module.DatabaseUnavailableError("postgresql+psycopg://planner@db/plans", "connection refused")
+        yield  # pragma: no cover - never reached
+
+    working = store_module.Store._transaction
+    monkeypatch.setattr(store_module.Store, "_transaction", unreachable)
+    for step in (2, 1, 5, 0, 3):
+        go_to(at, step)
+        assert at.session_state["step"] == step
+        shown = " ".join(e.value for e in list(at.warning) + list(at.error))
+        assert "database did not answer" in shown, f"step {step} does not say the database is down: {shown!r}"
+    go_to(at, 1)
+    assert at.text_area(key=key(at, "q-priorities")).value == "Saved before the outage"
+
+    monkeypatch.setattr(store_module.Store, "_transaction", working)
+    go_to(at, 2)
+    assert not at.warning and not at.error
+    answer(at, "q-data-systems", "Saved after the outage")
+    assert saved_answers(database_url, at)["q-data-systems"] == "Saved after the outage"
+
+
+def test_a_database_down_when_the_page_opens_says_so_in_plain_words(database_url, monkeypatch):
+    from contextlib import contextmanager
+
+    from roadmap import store as store_module
+
+    @contextmanager
+    def unreachable(self, *args, **kwargs):
+        raise store_module.DatabaseUnavailableError("postgresql+psycopg://planner@db/plans", "connection refused")
+        yield  # pragma: no cover - never reached
+
+    at = start_plan(new_app())
+    monkeypatch.setattr(store_module.Store, "_transaction", unreachable)
+    at.switch_page("app_pages/consensus.py")
+    at.run()
+    assert not at.exception
+    assert "The database did not answer" in at.error[0].value
+    assert any(b.label == "Try again" for b in at.button)

@@ -6,14 +6,19 @@ Moving to a step pulls in what teammates saved meanwhile and reseeds the widgets
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from roadmap.bank import Bank
 from roadmap.plan import overall_percent, progress
+from roadmap.store import StoreError, UnknownDeviceError
 from roadmap.text import markdown_literal
 
 from .plans import CODE
-from .state import DEVICE, SCROLL_TOP, STEP, WHO, plan_session, reseed_widgets, store
+from .state import DEVICE, SCROLL_TOP, STEP, WHO, notify, plan_session, reseed_widgets, store, store_safe
+
+log = logging.getLogger(__name__)
 
 
 def step_titles(bank: Bank) -> list[str]:
@@ -27,16 +32,25 @@ def current_step(bank: Bank) -> int:
     return step
 
 
+@store_safe
 def go(step: int) -> None:
     """Callback: move to step, picking up teammates' changes on the way."""
     st.session_state[STEP] = step
     st.session_state[SCROLL_TOP] = True
     session = plan_session()
     if session is not None:
-        session.refresh()
-        token = st.session_state.get(DEVICE)
-        if token:
-            store().remember_step(token, step)
+        try:
+            session.refresh()
+            token = st.session_state.get(DEVICE)
+            if token:
+                store().remember_step(token, step)
+        except UnknownDeviceError:
+            pass  # this device was unlinked (the plan deleted elsewhere): nothing to remember the step for
+        except StoreError as exc:
+            # The team moves on with what this device holds; the next step change or save tries again.
+            log.warning("teammates' changes not fetched on a step change: %s", exc)
+            notify("warning", "The database did not answer, so teammates' latest changes are not shown yet. "
+                              "Everything saved so far is safe; try again in a moment.")
     reseed_widgets()
 
 

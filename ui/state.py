@@ -7,15 +7,20 @@ stable ids (`widget_key`), and are seeded from the plan before a widget is drawn
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import logging
 import os
+from typing import Callable
 
 import streamlit as st
 
 from roadmap.bank import DEFAULT_BANK_PATH, Bank, BankSource, load_bank_text
 from roadmap.session import PlanSession
-from roadmap.store import Store
+from roadmap.store import DatabaseUnavailableError, Store, StoreError
+
+log = logging.getLogger(__name__)
 
 SESSION = "plan_session"  # the PlanSession this browser tab works on, or absent
 STEP = "step"  # 0 = team, 1..N = areas, N + 1 = review
@@ -94,6 +99,31 @@ def show_notice() -> None:
     if notice:
         kind, text = notice
         {"success": st.success, "error": st.error, "warning": st.warning}.get(kind, st.info)(text)
+
+
+# Database problems ------------------------------------------------------------
+
+DATABASE_DOWN = "The database did not answer. Everything saved before is safe; try again in a moment."
+
+
+def store_problem(exc: StoreError) -> str:
+    """The plain words for a database problem, for the person at the page."""
+    log.warning("database problem shown to a user: %s", exc)
+    if isinstance(exc, DatabaseUnavailableError):
+        return DATABASE_DOWN
+    return str(exc).splitlines()[0] if str(exc) else DATABASE_DOWN
+
+
+def store_safe(callback: Callable) -> Callable:
+    """Wrap a widget callback so a database problem becomes a message on the page, never a traceback
+    (Streamlit runs callbacks before the page, outside any try the page could have)."""
+    @functools.wraps(callback)
+    def guarded(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except StoreError as exc:
+            notify("error", store_problem(exc))
+    return guarded
 
 
 # The device cookie -----------------------------------------------------------

@@ -18,8 +18,8 @@ from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, markdown_literal, sl
 
 from .nav import go
 from .plans import CODE, leave_plan
-from .state import ERRORS, notify, plan_session, reseed_widgets, store, widget_key
-from .widgets import value_as_text, apply_editor_changes, cut_off, render_action, render_question
+from .state import ERRORS, notify, plan_session, reseed_widgets, store, store_safe, widget_key
+from .widgets import apply_editor_changes, cut_off, render_action, render_question, value_as_text
 
 # The team --------------------------------------------------------------------
 
@@ -209,6 +209,7 @@ def _downloads(bank: Bank) -> None:
                            help="Every question and the rubric, with room to write by hand.")
 
 
+@store_safe
 def _restore(key: str, version: int) -> None:
     session = plan_session()
     if session.store.plan_is_locked(session.plan_id):
@@ -247,6 +248,7 @@ def _history(bank: Bank) -> None:
                           on_click=_restore, args=(key, entry.version))
 
 
+@store_safe
 def _delete() -> None:
     session = plan_session()
     if store().plan_is_locked(session.plan_id):

@@ -20,7 +20,7 @@ from roadmap.session import Conflict, answer_key, rating_key
 from roadmap.store import StoreError
 from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError, markdown_literal
 
-from .state import ERRORS, plan_session, widget_key
+from .state import ERRORS, plan_session, store_safe, widget_key
 
 NOT_CHOSEN = "Not chosen yet"
 
@@ -313,6 +313,7 @@ def render_conflict(conflict: Conflict, what: str) -> None:
                     args=(conflict.key,))
 
 
+@store_safe
 def _keep_mine(key: str) -> None:
     from .state import notify, reseed_widgets
 
@@ -323,6 +324,7 @@ def _keep_mine(key: str) -> None:
     reseed_widgets()
 
 
+@store_safe
 def _take_theirs(key: str) -> None:
     from .state import reseed_widgets
 
