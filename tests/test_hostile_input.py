@@ -15,7 +15,7 @@ from roadmap.plan import District, Plan
 from roadmap.sample import sample_plan
 from roadmap.session import PlanSession
 from roadmap.store import Store
-from roadmap.text import clean_text
+from roadmap.text import MAX_ANSWER_CHARS, clean_text
 
 from .apptest_helpers import click, database_url, go_to, key, new_app, start_plan, stored_plan  # noqa: F401
 
@@ -143,6 +143,23 @@ def test_two_megabytes_in_a_table_cell_or_the_district_name_is_refused(database_
     saved = stored_plan(database_url, at)
     assert saved.answers["q-measures"][0]["target"] == "85%"
     assert saved.district.name == "Springfield Public Schools"
+
+
+def test_a_table_cell_pasted_up_to_the_limit_is_refused_as_probably_cut_off(database_url, bank):
+    # The browser's cell editor stops at the limit without a word: a cell that arrives full is refused.
+    at = start_plan(new_app())
+    go_to(at, 3)
+    at.session_state[key(at, "q-measures")] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"measure": "New teachers returning", "baseline": "74%", "target": "85%"}]}
+    at.run()
+    go_to(at, 4)
+    go_to(at, 3)
+    at.session_state[key(at, "q-measures")] = {"edited_rows": {0: {"measure": "m" * MAX_ANSWER_CHARS}},
+                                               "deleted_rows": [], "added_rows": []}
+    at.run()
+    assert not at.exception
+    assert any("reached the limit of 100,000 characters" in e.value for e in at.error)
+    assert stored_plan(database_url, at).answers["q-measures"][0]["measure"] == "New teachers returning"
 
 
 def test_names_people_type_are_shown_as_typed_not_as_markdown(database_url):

@@ -134,6 +134,13 @@ def _sync_table(question: Question, key: str, columns: list[str]) -> None:
     saved = session.plan.answers.get(question.id) or []
     if answer_key(question.id) in session.conflicts:
         return  # waiting for the person to choose a version
+    saved_cells = {cell for row in saved for cell in row.values()}
+    full = next((cell for row in rows for cell in row.values()
+                 if len(cell) >= MAX_ANSWER_CHARS and cell not in saved_cells), None)
+    if full is not None:
+        st.session_state[ERRORS][key] = (cut_off(full, "", MAX_ANSWER_CHARS, "A table cell")
+                                         + " Go to another step and back to see the saved rows.")
+        return
     try:
         if normalise_answer(question, rows, session.bank) == saved:
             return
