@@ -611,13 +611,15 @@ class Store:
     def _touch(self, conn: Connection, plan_id: str) -> None:
         """Mark the plan changed now; raise UnknownPlanError, or PlanLockedError while its workshop is closed.
 
-        Also locks the plan row until commit. The workshop is checked here, in the save's own
-        transaction, so a change costs one transaction rather than a check and then a save.
+        The workshop is checked here, in the save's own transaction, so a change costs one
+        transaction rather than a check and then a save; and only after the plan row is locked
+        (the update), because closing a workshop locks its teams' plan rows: a save that saw
+        "open" lands before the close commits, and one that waited on the lock sees "closed".
         """
-        if self._is_locked(conn, plan_id):
-            raise PlanLockedError(plan_id)
         if conn.execute(update(plans).where(plans.c.id == plan_id).values(updated_at=_now())).rowcount == 0:
             raise UnknownPlanError(plan_id)
+        if self._is_locked(conn, plan_id):
+            raise PlanLockedError(plan_id)
 
     def _write_entry(self, conn: Connection, plan_id: str, key: str, data: Any, attempted: Any,
                      seen_version: int, who: str) -> int:
@@ -888,6 +890,11 @@ class Store:
             head = self._lock_workshop(conn, workshop_id)
             if head.status == WORKSHOP_ARCHIVED and status != WORKSHOP_ARCHIVED:
                 raise WorkshopArchivedError()
+            if status == WORKSHOP_CLOSED:
+                # Wait for saves already past their check (they hold their plan row: see _touch).
+                conn.execute(select(plans.c.id).where(plans.c.id.in_(
+                    select(workshop_teams.c.plan_id).where(workshop_teams.c.workshop_id == workshop_id)))
+                    .with_for_update()).all()
             conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(status=status))
         return self.workshop(workshop_id)
 
@@ -944,9 +951,7 @@ class Store:
         """
         member = _clean_name(member, "Your name")
         with self._transaction(write=True, plan_id=plan_id, key=f"member:{action_id}") as conn:
-            self._must_exist(conn, plan_id)
-            if self._is_locked(conn, plan_id):
-                raise PlanLockedError(plan_id)
+            self._touch(conn, plan_id)  # a member's rating is activity on the plan too
             where = (member_ratings.c.plan_id == plan_id, member_ratings.c.member == member,
                      member_ratings.c.action_id == action_id)
             if level is None:

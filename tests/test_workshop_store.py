@@ -12,7 +12,7 @@ from roadmap.bank import DEFAULT_BANK_PATH
 from roadmap.plan import AnswerError, Plan, progress
 from roadmap.session import PlanSession
 from roadmap.store import (
-    PlanLockedError, StoreError, UnknownCodeError, UnknownTeamError, UnknownWorkshopError, WeakPassphraseError,
+    PlanLockedError, Store, StoreError, UnknownCodeError, UnknownTeamError, UnknownWorkshopError, WeakPassphraseError,
     WorkshopAccessError, WorkshopArchivedError, WorkshopNotOpenError, member_ratings, workshops,
 )
 from roadmap.workshop import dashboard_rows, progress_groups
@@ -106,6 +106,33 @@ def test_teams_added_later_get_codes_and_come_after_the_first_ones(store):
         store.add_teams(created.workshop.workshop_id, ["Lakeside"])
     assert [t.team_name for t in store.workshop(created.workshop.workshop_id).teams] == [
         "Riverbend", "Lakeside", "Hillcrest"]
+
+
+def test_once_closing_returns_no_save_still_in_flight_can_land(store, bank, monkeypatch):
+    # A save that checked "open" just before the facilitator closed must land before the close returns,
+    # so what the facilitator collects after closing is final.
+    import threading
+    import time
+
+    created = make_workshop(store)
+    workshop_id, plan_id = created.workshop.workshop_id, created.teams[0].team.plan_id
+    checked = threading.Event()
+    write_entry = Store._write_entry
+
+    def slow_write(self, *args, **kwargs):
+        checked.set()  # the plan was checked unlocked; now the slow part of the save
+        time.sleep(1.0)
+        return write_entry(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "_write_entry", slow_write)
+    saver = threading.Thread(target=store.save_answer, args=(plan_id, "q-priorities", "In flight", 0, "Maria"))
+    saver.start()
+    assert checked.wait(10)
+    store.set_workshop_status(workshop_id, "closed")
+    landed_at_close = store.load(plan_id).plan.answers.get("q-priorities")
+    saver.join()
+    assert landed_at_close == "In flight"
+    assert store.load(plan_id).plan.answers.get("q-priorities") == "In flight"
 
 
 def test_closing_makes_every_team_plan_read_only_until_reopened(store, bank):
