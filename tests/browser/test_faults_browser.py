@@ -21,7 +21,10 @@ from roadmap.bank import load_bank
 from roadmap.codes import normalise_code
 from roadmap.store import Store
 
-from .helpers import SAVED, back_on_plan, done_on_step, go, new_page, start_plan, wait_counted, wait_idle
+from .conftest import CuttableLink
+from .helpers import (
+    SAVED, answer, back_on_plan, done_on_step, go, new_page, start_plan, wait_counted, wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -143,6 +146,36 @@ def test_after_a_sigterm_restart_the_team_is_back_on_the_same_plan_and_step(app_
                                                                      timeout=30_000)
     assert page.locator("[data-testid=stSidebar]").get_by_text("Riverbend Unified").count()
     context.close()
+
+
+
+def test_a_dropped_connection_comes_back_on_the_same_plan_and_step(app_server, browser):
+    link = CuttableLink(app_server.port)
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        start_plan(page, link.url, "Lakeside Unified")
+        go(page, 2, "Know the context")
+        (_, _, _, first), (_, _, _, second) = [q for q in text_questions() if q[0] == 2][:2]
+        answer(page, 2, first, "Saved before the Wi-Fi dropped")
+
+        link.cut()
+        page.get_by_text(re.compile("Connecting|Connection error|reconnect", re.I)).first.wait_for(timeout=30_000)
+        page.wait_for_timeout(3_000)
+        link.restore()
+
+        # Streamlit reconnects by itself; no reload, no code typed.
+        page.locator("[data-testid=stSidebar]").get_by_text("Lakeside Unified", exact=True).wait_for(timeout=60_000)
+        wait_idle(page, timeout=60)
+        page.get_by_role("heading", name="2. Know the context").wait_for(timeout=30_000)
+        expect(page.get_by_label(first, exact=False).first).to_have_value("Saved before the Wi-Fi dropped")
+        answer(page, 2, second, "Saved after it came back")
+        context.close()
+    finally:
+        link.close()
+    answers = Store(app_server.database_url).load(Store(app_server.database_url).list_plans()[0].plan_id).plan.answers
+    assert "Saved before the Wi-Fi dropped" in answers.values()
+    assert "Saved after it came back" in answers.values()
 
 
 # Security ---------------------------------------------------------------------
