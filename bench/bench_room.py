@@ -1,11 +1,15 @@
-"""A room on one server: the real app (`streamlit run`) with 30 teams at once, in Chromium.
+"""A room on one server: the real app (`streamlit run`) with 30 teams at once.
 
-Each team is its own browser context (its own cookies, its own Streamlit session).
+Each team is its own Streamlit session: by default a light websocket client that
+speaks Streamlit's protocol and draws nothing (`bench/st_client.py`), so the
+figures are the server's; with `--client chromium`, a Chromium context each (its
+own cookies), so the figures include 30 browsers drawing on the server's cores.
 Teams arrive one every two seconds and start a plan; once all are in, each answers
-five text questions across steps 1 and 2, moving between steps, with 15 to 30
-seconds' talk before each answer. Then ten teams download the Word plan at the
-same moment, everyone leaves, and 200 more sessions come (each starts a plan) and
-go. Figures:
+text questions across the steps (eight across steps 1-3 with the websocket client,
+five across steps 1 and 2 in Chromium), moving between steps with the sidebar, with
+15 to 30 seconds' talk before each answer (`--think 3 7` for a busy room). Then ten
+teams download the Word plan at the same moment, everyone leaves, and 200 more
+sessions come (each starts a plan) and go. Figures:
 
 - p95 time from a change (the text box losing focus) to the page showing it saved:
   the sidebar counts the new answer and the save status says "Saved HH:MM";
@@ -14,7 +18,8 @@ go. Figures:
   after 200 sessions have come and gone (Streamlit drops a closed session's state
   after server.disconnectedSessionTTL, set to 10 s here instead of 120 s).
 
-    python bench/bench_room.py [--teams 30] [--churn 200] [--database URL]
+    python bench/bench_room.py [--client ws|chromium] [--teams 30] [--churn 200] [--think 15 30]
+                               [--database URL]
 
 Only 127.0.0.1 is contacted: every other request the pages make is refused.
 """
@@ -24,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import io
 import os
 import random
 import re
@@ -33,6 +39,7 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 try:
@@ -41,6 +48,7 @@ except ModuleNotFoundError:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from bench._common import Figure, percentile, report, rss_mb
 
+from bench.st_client import ClientError, Page, StClient  # noqa: E402
 from roadmap.bank import load_bank  # noqa: E402
 from tests.browser.conftest import CHROMIUM, AppServer  # noqa: E402
 
@@ -53,7 +61,12 @@ SESSION_TTL_S = 10
 # figure measured the browsers (median 6 s, p95 18 s) rather than the server.
 THINK_S = (15.0, 30.0)
 ARRIVAL_GAP_S = 2.0  # teams arrive one every two seconds, as at a workshop, not all in one instant
-ANSWERS_PER_TEAM = 5  # across steps 1 and 2
+ANSWERS_PER_TEAM = 5  # across steps 1 and 2, in Chromium
+# The websocket client costs the machine little, so each team answers more: steps 1-3's first eight text questions.
+WS_ANSWERS_PER_TEAM = 8
+DOWNLOADS = 10
+DOWNLOAD_LABEL = "Download the plan (.docx)"
+SAVED = re.compile(r"Saved \d\d:\d\d")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
@@ -140,7 +153,7 @@ async def _answer(page, number: int, text: str, value: str, done: int) -> float:
 
 
 async def _team(browser, url: str, index: int, questions, rng: random.Random, latencies: list[float],
-                all_here: asyncio.Barrier):
+                all_here: asyncio.Barrier, think: tuple[float, float]):
     """One team: arrive, start a plan, wait for the whole room, then answer questions across the steps."""
     await asyncio.sleep(index * ARRIVAL_GAP_S)
     context, page = await _start(browser, url, f"Room district {index}")
@@ -148,7 +161,7 @@ async def _team(browser, url: str, index: int, questions, rng: random.Random, la
     done = {n: 0 for n, *_ in questions}
     step = 1
     for number, title, question_id, text in questions[:ANSWERS_PER_TEAM]:
-        await asyncio.sleep(rng.uniform(*THINK_S))
+        await asyncio.sleep(rng.uniform(*think))
         if number != step:
             await _go(page, number, title)
             step = number
@@ -217,12 +230,198 @@ async def _settle(pid: int, seconds: float) -> float:
     return rss_mb(pid)
 
 
-async def _room(server: AppServer, teams: int, churn: int) -> list[Figure]:
+# The websocket client ---------------------------------------------------------
+
+
+def _step_label(page: Page, number: int) -> str:
+    """Return the sidebar button label of step number, e.g. '1. Design for impact (2/7, ...)'."""
+    for label in page.labels(kind="button", sidebar=True):
+        if re.match(rf"(✓ )?{number}\. ", label):
+            return label
+    raise ClientError(f"no sidebar button for step {number}: {page.labels(kind='button', sidebar=True)}")
+
+
+def _shows_saved(page: Page, number: int, want: int) -> bool:
+    """True if the sidebar counts at least want answers in step number and the status says 'Saved HH:MM'."""
+    counted = re.search(r"\((\d+)/", _step_label(page, number))
+    return bool(counted) and int(counted[1]) >= want and any(SAVED.search(t) for t in page.texts(sidebar=True))
+
+
+async def _ws_start(client: StClient, name: str) -> None:
+    """Open the app and start a plan from the start page, as a team does."""
+    await client.open()
+    await client.type("District name", name, rerun=False)  # inside a form: sent with the submit
+    page = await client.click("Start the plan")
+    if "1. Design for impact" not in page.texts(sidebar=False):
+        raise ClientError(f"starting a plan did not open step 1: {page.texts(sidebar=False)[:5]}")
+
+
+async def _ws_go(client: StClient, number: int, title: str) -> None:
+    page = await client.click(_step_label(client.page, number), sidebar=True)
+    if f"{number}. {title}" not in page.texts(sidebar=False):
+        raise ClientError(f"step {number} did not open")
+
+
+async def _ws_answer(client: StClient, number: int, text: str, value: str, done: int) -> float:
+    """Send the answer (the box losing focus) and return seconds until the run that shows it saved."""
+    began = time.perf_counter()
+    page = await client.type(text, value, sidebar=False)
+    seconds = time.perf_counter() - began
+    if not _shows_saved(page, number, done + 1):
+        raise ClientError(f"the run after answering {text[:40]!r} did not show it saved")
+    return seconds
+
+
+async def _ws_team(url: str, index: int, questions, rng: random.Random, latencies: list[float],
+                   all_here: asyncio.Barrier, think: tuple[float, float]) -> StClient:
+    """One team: arrive, start a plan, wait for the whole room, then answer questions across the steps."""
+    await asyncio.sleep(index * ARRIVAL_GAP_S)
+    client = StClient(url)
+    await _ws_start(client, f"Room district {index}")
+    await all_here.wait()
+    done = {n: 0 for n, *_ in questions}
+    step = 1
+    for number, title, question_id, text in questions[:WS_ANSWERS_PER_TEAM]:
+        await asyncio.sleep(rng.uniform(*think))
+        if number != step:
+            await _ws_go(client, number, title)
+            step = number
+        latencies.append(await _ws_answer(client, number, text, f"Team {index} on {question_id}: " + "words " * 40,
+                                          done[number]))
+        done[number] += 1
+    return client
+
+
+def _is_docx(body: bytes) -> bool:
+    """True if body is a Word document: a zip (it starts with PK) holding word/document.xml."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return body[:2] == b"PK" and "word/document.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+async def _ws_download(client: StClient) -> float:
+    """Click the Word download (the server builds it then) and return seconds until its bytes arrived."""
+    body, seconds = await client.download(DOWNLOAD_LABEL)
+    if not _is_docx(body):
+        raise ClientError(f"the download is not a Word document ({len(body)} bytes, starting {body[:8]!r})")
+    return seconds
+
+
+async def _ws_churn(url: str, count: int, workers: int) -> int:
+    """Open count sessions, each starting a plan (so holding one), then leaving; return how many did."""
+    finished = 0
+
+    async def worker(first: int) -> None:
+        nonlocal finished
+        for index in range(first, count, workers):
+            client = StClient(url, timeout=60)
+            try:
+                await _ws_start(client, f"Passing district {index}")
+            except (ClientError, OSError, asyncio.TimeoutError) as exc:  # counted in the figure
+                print(f"  passing session {index} did not start: {exc!r}", flush=True)
+            else:
+                finished += 1
+            finally:
+                await client.close()
+
+    await asyncio.gather(*(worker(i) for i in range(workers)))
+    return finished
+
+
+# The room -----------------------------------------------------------------------
+
+
+def _questions():
+    bank = load_bank()
+    return [(n, a.title, q.id, q.text) for n, a in enumerate(bank.areas, start=1)
+            for q in a.questions if q.kind == "text"]
+
+
+def _room_figures(title: str, teams: int, latencies: list[float], server_busy: float, client_busy: float | None,
+                  exports: list[float], idle: float, with_room: float, peak: float) -> list[Figure]:
+    per_session = (with_room - idle) / teams
+    return report(title, [
+        Figure(f"{teams} teams: saves measured", len(latencies), ""),
+        Figure(f"{teams} teams: median change to 'Saved'", statistics.median(latencies) * 1000, "ms"),
+        Figure(f"{teams} teams: p95 change to 'Saved'", percentile(latencies, 95) * 1000, "ms",
+               f"< {SAVED_P95_TARGET_S * 1000:.0f} ms", percentile(latencies, 95) < SAVED_P95_TARGET_S),
+        Figure(f"{teams} teams: slowest change to 'Saved'", max(latencies) * 1000, "ms"),
+        Figure("server CPU during the room, share of one core", server_busy * 100, "%"),
+        *([Figure("the clients' CPU (this process), share of one core", client_busy * 100, "%")]
+          if client_busy is not None else []),
+        Figure(f"{len(exports)} downloads at once: median", statistics.median(exports), "s"),
+        Figure(f"{len(exports)} downloads at once: slowest", max(exports), "s"),
+        Figure("server RSS idle (after warm-up)", idle, "MB"),
+        Figure(f"server RSS with {teams} sessions", with_room, "MB"),
+        Figure("server RSS peak (room and downloads)", peak, "MB"),
+        Figure("server RSS per session", per_session, "MB",
+               f"< {RSS_PER_SESSION_TARGET_MB:.0f} MB/session", per_session < RSS_PER_SESSION_TARGET_MB),
+    ])
+
+
+def _churn_figures(churn: int, passed: int, churn_s: float, after_room: float, after_churn: float,
+                   idle: float) -> list[Figure]:
+    growth = after_churn - idle
+    return report(f"Then {churn} sessions coming and going", [
+        Figure("server RSS once the room left", after_room, "MB"),
+        Figure(f"{passed} more sessions came and went, in", churn_s, "s"),
+        Figure(f"server RSS after those {passed} sessions, above idle", growth, "MB",
+               f"< {CHURN_GROWTH_TARGET_MB:.0f} MB", growth < CHURN_GROWTH_TARGET_MB),
+    ])
+
+
+async def _ws_room(server: AppServer, teams: int, churn: int, think: tuple[float, float]) -> list[Figure]:
+    questions = _questions()
+    pid = server.process.pid
+    cold = rss_mb(pid)
+    # Warm-up: one team through every kind of page, so imports and caches are not counted per session.
+    async with StClient(server.url) as client:
+        await _ws_start(client, "Warm-up district")
+        await _ws_answer(client, 1, questions[0][3], "Warm-up", 0)
+        await client.click("Review and export", sidebar=True)
+        await _ws_download(client)
+    idle = await _settle(pid, SESSION_TTL_S + 5)
+    print(f"  server RSS: {cold:.0f} MB cold, {idle:.0f} MB idle after a warm-up", flush=True)
+
+    latencies: list[float] = []
+    rng = random.Random(8)
+    all_here = asyncio.Barrier(teams)
+    began, cpu_before, own_before = time.perf_counter(), cpu_seconds(pid), time.process_time()
+    with MemoryWatch(pid) as watch:
+        clients = await asyncio.gather(*(
+            _ws_team(server.url, i, questions, random.Random(rng.random()), latencies, all_here, think)
+            for i in range(teams)))
+        room_s = time.perf_counter() - began
+        server_busy = (cpu_seconds(pid) - cpu_before) / room_s
+        client_busy = (time.process_time() - own_before) / room_s
+        with_room = rss_mb(pid)
+        print(f"  {teams} teams made {len(latencies)} saves in {room_s:.0f} s; RSS now {with_room:.0f} MB",
+              flush=True)
+        downloaders = clients[:DOWNLOADS]
+        for client in downloaders:
+            await client.click("Review and export", sidebar=True)
+        exports = await asyncio.gather(*(_ws_download(client) for client in downloaders))
+        after_exports = rss_mb(pid)
+    figures = _room_figures(f"A room on one server: {teams} teams, each a websocket client (no browser)", teams,
+                            latencies, server_busy, client_busy, exports, idle, with_room,
+                            max(watch.peak, after_exports))
+    for client in clients:
+        await client.close()
+    after_room = await _settle(pid, SESSION_TTL_S + 5)
+    churn_began = time.perf_counter()
+    passed = await _ws_churn(server.url, churn, workers=10)
+    churn_s = time.perf_counter() - churn_began
+    gc.collect()
+    after_churn = await _settle(pid, SESSION_TTL_S + 10)
+    return figures + _churn_figures(churn, passed, churn_s, after_room, after_churn, idle)
+
+
+async def _chromium_room(server: AppServer, teams: int, churn: int, think: tuple[float, float]) -> list[Figure]:
     from playwright.async_api import async_playwright
 
-    bank = load_bank()
-    questions = [(n, a.title, q.id, q.text) for n, a in enumerate(bank.areas, start=1)
-                 for q in a.questions if q.kind == "text"]
+    questions = _questions()
     review_title = "Review and export"
     pid = server.process.pid
     cold = rss_mb(pid)
@@ -244,32 +443,19 @@ async def _room(server: AppServer, teams: int, churn: int) -> list[Figure]:
         cpu_before = cpu_seconds(pid)
         with MemoryWatch(pid) as watch:
             results = await asyncio.gather(*(
-                _team(browser, server.url, i, questions, random.Random(rng.random()), latencies, all_here)
+                _team(browser, server.url, i, questions, random.Random(rng.random()), latencies, all_here, think)
                 for i in range(teams)))
             room_s = time.perf_counter() - began
             server_busy = (cpu_seconds(pid) - cpu_before) / room_s
             with_room = rss_mb(pid)
             print(f"  {teams} teams made {len(latencies)} saves in {room_s:.0f} s; RSS now {with_room:.0f} MB",
                   flush=True)
-            for _, page in results[:10]:
+            for _, page in results[:DOWNLOADS]:
                 await _to_review(page, review_title)
-            exports = await asyncio.gather(*(_download(page) for _, page in results[:10]))
+            exports = await asyncio.gather(*(_download(page) for _, page in results[:DOWNLOADS]))
             after_exports = rss_mb(pid)
-        per_session = (with_room - idle) / teams
-        room_figures = report(f"A room on one server: {teams} teams in Chromium", [
-            Figure(f"{teams} teams: saves measured", len(latencies), ""),
-            Figure(f"{teams} teams: median change to 'Saved'", statistics.median(latencies) * 1000, "ms"),
-            Figure(f"{teams} teams: p95 change to 'Saved'", percentile(latencies, 95) * 1000, "ms",
-                   f"< {SAVED_P95_TARGET_S * 1000:.0f} ms", percentile(latencies, 95) < SAVED_P95_TARGET_S),
-            Figure("server CPU during the room, share of one core", server_busy * 100, "%"),
-            Figure(f"{len(exports)} downloads at once: median", statistics.median(exports), "s"),
-            Figure(f"{len(exports)} downloads at once: slowest", max(exports), "s"),
-            Figure("server RSS idle (after warm-up)", idle, "MB"),
-            Figure(f"server RSS with {teams} sessions", with_room, "MB"),
-            Figure("server RSS peak (room and downloads)", max(watch.peak, after_exports), "MB"),
-            Figure("server RSS per session", per_session, "MB",
-                   f"< {RSS_PER_SESSION_TARGET_MB:.0f} MB/session", per_session < RSS_PER_SESSION_TARGET_MB),
-        ])
+        figures = _room_figures(f"A room on one server: {teams} teams in Chromium", teams, latencies, server_busy,
+                                None, exports, idle, with_room, max(watch.peak, after_exports))
         for context, _ in results:
             await context.close()
         after_room = await _settle(pid, SESSION_TTL_S + 5)
@@ -279,38 +465,39 @@ async def _room(server: AppServer, teams: int, churn: int) -> list[Figure]:
         gc.collect()
         after_churn = await _settle(pid, SESSION_TTL_S + 10)
         await browser.close()
-
-    growth = after_churn - idle
-    return room_figures + report(f"Then {churn} sessions coming and going", [
-        Figure("server RSS once the room left", after_room, "MB"),
-        Figure(f"{passed} more sessions came and went, in", churn_s, "s"),
-        Figure(f"server RSS after those {passed} sessions, above idle", growth, "MB",
-               f"< {CHURN_GROWTH_TARGET_MB:.0f} MB", growth < CHURN_GROWTH_TARGET_MB),
-    ])
+    return figures + _churn_figures(churn, passed, churn_s, after_room, after_churn, idle)
 
 
-def run(teams: int = 30, churn: int = 200, database: str | None = None) -> list[Figure]:
+def run(teams: int = 30, churn: int = 200, database: str | None = None, client: str = "ws",
+        think: tuple[float, float] = THINK_S) -> list[Figure]:
+    room = _ws_room if client == "ws" else _chromium_room
     with tempfile.TemporaryDirectory() as folder:
         url = database or f"sqlite:///{Path(folder) / 'roadmap.sqlite3'}"
         server = AppServer(url, Path(folder) / "server.log",
                            env={"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL_S)})
         server.start()
         try:
-            return asyncio.run(_room(server, teams, churn))
+            return asyncio.run(room(server, teams, churn, think))
         finally:
             server.kill(signal.SIGTERM)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--client", choices=["ws", "chromium"], default="ws",
+                        help="each team a websocket client that draws nothing (default), or a Chromium context")
     parser.add_argument("--teams", type=int, default=30)
     parser.add_argument("--churn", type=int, default=200)
+    parser.add_argument("--think", type=float, nargs=2, metavar=("MIN", "MAX"), default=THINK_S,
+                        help=f"seconds a team talks before each answer (default {THINK_S[0]:.0f} {THINK_S[1]:.0f})")
     parser.add_argument("--database", help="a DATABASE_URL for the server (default: a new SQLite file)")
     args = parser.parse_args(argv)
-    if not Path(CHROMIUM).exists():
-        print(f"{CHROMIUM} is missing; the room needs Chromium")
+    if args.client == "chromium" and not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is missing; the room in Chromium needs it")
         return 2
-    figures = run(args.teams, args.churn, args.database)
+    print(f"  {args.teams} teams ({args.client}), {args.think[0]:g}-{args.think[1]:g} s between answers, "
+          f"{args.churn} passing sessions", flush=True)
+    figures = run(args.teams, args.churn, args.database, args.client, tuple(args.think))
     return 0 if all(f.holds is not False for f in figures) else 1
 
 
