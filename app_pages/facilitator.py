@@ -272,6 +272,18 @@ def remove_team(workshop_id: str, plan_id: str, name: str) -> None:
 
 
 @store_safe
+def reissue_code(workshop_id: str, plan_id: str) -> None:
+    try:
+        fresh = store().reissue_team_code(workshop_id, plan_id)
+    except StoreError as exc:
+        notify("error", markdown_literal(str(exc)))
+        return
+    st.session_state[NEW_CODES] = (None, [fresh])
+    notify("success", f"{markdown_literal(fresh.team.team_name)} has a new join code, below. The old one no "
+                      "longer opens the plan; devices already in it carry on.")
+
+
+@store_safe
 def set_status(workshop_id: str, status: str) -> None:
     try:
         store().set_workshop_status(workshop_id, status)
@@ -310,6 +322,13 @@ def draw_manage(workshop: Workshop) -> None:
                                    key=f"_fac:remove:sure:{chosen}")
                 st.button("Take the team out", disabled=not sure, on_click=remove_team,
                           args=(workshop_id, chosen, name))
+        with st.expander("A team lost its code"):
+            st.write("Give the team a new join code. Its plan and answers stay as they are; the old code stops "
+                     "opening it, so a code left on a table cannot be used. Devices already in the plan carry on.")
+            chosen = st.selectbox("Team", list(by_id), index=None, key="_fac:reissue", placeholder="Choose a team",
+                                  format_func=lambda plan_id: team_label(by_id[plan_id]))
+            st.button("Make a new code", disabled=chosen is None, on_click=reissue_code,
+                      args=(workshop_id, chosen))
     if workshop.status == WORKSHOP_OPEN:
         with st.expander("Close the workshop"):
             st.write("Closing makes every team's plan read-only: teams can still open and read their plans and "

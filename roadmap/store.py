@@ -471,9 +471,7 @@ class Store:
         pieces.update({rating_key(a): r.model_dump(mode="json") for a, r in plan.ratings.items()})
         plan_id, now = uuid.uuid4().hex, _now()
         with self._transaction(write=True, plan_id=plan_id) as conn:
-            code = new_code()
-            while conn.execute(select(plans.c.id).where(plans.c.code_hash == code_hash(code))).first():
-                code = new_code()  # a 1-in-2**50 clash: draw another
+            code = self._unused_code(conn)
             conn.execute(insert(plans).values(
                 id=plan_id, code_hash=code_hash(code), district_name=plan.district.name,
                 created_at=plan.created_at, updated_at=plan.updated_at))
@@ -782,9 +780,7 @@ class Store:
         secret = hash_passphrase(passphrase)  # slow on purpose: done before any lock is taken
         workshop_id, now = uuid.uuid4().hex, _now()
         with self._transaction(write=True) as conn:
-            code = new_code()
-            while conn.execute(select(workshops.c.id).where(workshops.c.code_hash == code_hash(code))).first():
-                code = new_code()
+            code = self._unused_code(conn, workshops)
             conn.execute(insert(workshops).values(
                 id=workshop_id, code_hash=code_hash(code), name=name, date=day, bank_yaml=bank_yaml,
                 passphrase_hash=secret, status=WORKSHOP_OPEN, created_at=now))
@@ -818,12 +814,18 @@ class Store:
             teams.append(TeamCode(WorkshopTeam(plan_id, team_name, position), code))
         return teams
 
+    @staticmethod
+    def _unused_code(conn: Connection, table: Table = plans) -> str:
+        """A new code no plan (or workshop) has: a clash is one in 2**50, but would open the wrong one."""
+        code = new_code()
+        while conn.execute(select(table.c.id).where(table.c.code_hash == code_hash(code))).first():
+            code = new_code()
+        return code
+
     def _insert_plan(self, conn: Connection, plan: Plan, who: str) -> tuple[str, str]:
         """Store a plan holding only its district inside conn's transaction; return (plan id, code)."""
         plan_id, now = uuid.uuid4().hex, _now()
-        code = new_code()
-        while conn.execute(select(plans.c.id).where(plans.c.code_hash == code_hash(code))).first():
-            code = new_code()
+        code = self._unused_code(conn)
         conn.execute(insert(plans).values(id=plan_id, code_hash=code_hash(code), district_name=plan.district.name,
                                           created_at=plan.created_at, updated_at=plan.updated_at))
         data = plan.district.model_dump(mode="json")
@@ -897,6 +899,23 @@ class Store:
                     .with_for_update()).all()
             conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(status=status))
         return self.workshop(workshop_id)
+
+    def reissue_team_code(self, workshop_id: str, plan_id: str) -> TeamCode:
+        """Give a team that lost its join code a new one; return it. The old code stops opening the plan.
+
+        Devices already in the plan stay in it (the team carries on) but no longer show the old code.
+        Raises UnknownWorkshopError, and UnknownTeamError if the plan is not one of the workshop's teams.
+        """
+        with self._transaction(write=True) as conn:
+            self._lock_workshop(conn, workshop_id)
+            team = conn.execute(select(workshop_teams).where(workshop_teams.c.workshop_id == workshop_id,
+                                                             workshop_teams.c.plan_id == plan_id)).first()
+            if team is None:
+                raise UnknownTeamError()
+            code = self._unused_code(conn)
+            conn.execute(update(plans).where(plans.c.id == plan_id).values(code_hash=code_hash(code)))
+            conn.execute(update(device_tokens).where(device_tokens.c.plan_id == plan_id).values(sealed_code=None))
+        return TeamCode(WorkshopTeam(plan_id, team.team_name, team.position), code)
 
     def remove_team(self, workshop_id: str, plan_id: str) -> None:
         """Take a team out of the workshop. Its plan, ratings and code are kept: the team carries on alone.

@@ -319,3 +319,21 @@ def test_teams_added_later_get_their_codes_shown_once(created, store):
     assert list(codes["Team"]) == ["3. Hillcrest"]
     assert store.open_by_code(codes["Join code"][0]).plan.district.name == "Hillcrest"
     assert list(at.dataframe[1].value["Team"]) == ["1. Riverbend", "2. Lakeside", "3. Hillcrest"]
+
+
+def test_a_team_that_lost_its_code_is_given_a_new_one_on_the_dashboard(created, store):
+    lakeside = created.teams[1]
+    at = sign_in(created.code)
+    at.selectbox(key="_fac:reissue").select(lakeside.team.plan_id)
+    run(at)
+    button(at, "Make a new code").click()
+    run(at)
+    assert "Lakeside has a new join code" in at.success[0].value
+    codes = at.dataframe[0].value
+    assert list(codes["Team"]) == ["2. Lakeside"]
+    new_code = codes["Join code"][0]
+    assert store.open_by_code(new_code).plan_id == lakeside.team.plan_id
+    joined = join(new_code)  # the team types the new code on the start page
+    assert joined.session_state["plan_session"].plan_id == lakeside.team.plan_id
+    refused = join(lakeside.code)
+    assert "plan_session" not in refused.session_state and refused.error

@@ -189,6 +189,23 @@ def test_removing_a_team_keeps_its_plan_code_and_ratings(store, bank):
         store.remove_team(workshop_id, gone.team.plan_id)
 
 
+def test_a_team_that_lost_its_code_gets_a_new_one_and_the_old_one_stops_working(store, bank):
+    created = make_workshop(store)
+    workshop_id, team = created.workshop.workshop_id, created.teams[1]
+    PlanSession.open(store, bank, team.team.plan_id).answer("q-priorities", "Kept with the new code")
+    device = store.issue_device_token(team.team.plan_id, team.code)
+    fresh = store.reissue_team_code(workshop_id, team.team.plan_id)
+    assert fresh.team.team_name == "Lakeside" and fresh.code != team.code
+    assert store.open_by_code(fresh.code).plan.answers["q-priorities"] == "Kept with the new code"
+    with pytest.raises(UnknownCodeError):
+        store.open_by_code(team.code)
+    assert store.plan_for_device(device) == team.team.plan_id  # the laptop already in the plan carries on
+    assert store.code_for_device(device) is None  # and no longer shows the old code
+    assert store.open_by_code(created.teams[0].code).plan_id == created.teams[0].team.plan_id  # others untouched
+    with pytest.raises(UnknownTeamError):
+        store.reissue_team_code(make_workshop(store, ("Elsewhere",)).workshop.workshop_id, team.team.plan_id)
+
+
 def test_deleting_a_team_plan_takes_it_out_of_the_workshop(store):
     created = make_workshop(store)
     plan_id = created.teams[2].team.plan_id
