@@ -181,6 +181,15 @@ class Bank(_Model):
     def levels_by_id(self) -> dict[str, Level]:
         return {lv.id: lv for lv in self.levels}
 
+    def level_text(self, level_id: str | None, unrated: str) -> str:
+        """A rating as a reader sees it: '3 · Developing', 'Not applicable', or unrated when there is none."""
+        if not level_id:
+            return unrated
+        level = self.levels_by_id.get(level_id)
+        if level is None:
+            return f"{level_id} (not a level of this question bank)"
+        return level.label if level.value is None else f"{level.value} \u00b7 {level.label}"
+
     @cached_property
     def sources_by_id(self) -> dict[str, Source]:
         return {s.id: s for s in self.sources}

@@ -148,13 +148,7 @@ def _core_text(value: str) -> str:
 
 
 def _level_text(bank: Bank, level_id: str | None) -> str:
-    """Return a rating as a reader sees it: '3 · Developing', 'Not applicable' or 'Not yet rated'."""
-    if not level_id:
-        return NOT_RATED
-    level = bank.levels_by_id.get(level_id)
-    if level is None:
-        return f"{level_id} (not a level of this question bank)"
-    return level.label if level.value is None else f"{level.value} {_DOT} {level.label}"
+    return bank.level_text(level_id, NOT_RATED)
 
 
 def _spread(total: float, n: int, first: float) -> list[float]:

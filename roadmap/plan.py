@@ -291,15 +291,13 @@ def is_answered(question: Question, value: Any) -> bool:
 # Progress -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AreaProgress:
-    area_id: str
-    title: str
+class DoneOfTotal:
+    """What counts as done in an area: its questions answered plus its actions rated."""
+
     answered: int
     questions: int
     rated: int
     actions: int
-    missing_required: tuple[str, ...] = field(default=())
 
     @property
     def done(self) -> int:
@@ -312,6 +310,17 @@ class AreaProgress:
     @property
     def complete(self) -> bool:
         return self.done == self.total
+
+
+@dataclass(frozen=True)
+class AreaProgress(DoneOfTotal):
+    area_id: str
+    title: str
+    answered: int
+    questions: int
+    rated: int
+    actions: int
+    missing_required: tuple[str, ...] = field(default=())
 
 
 def progress(plan: Plan, bank: Bank) -> list[AreaProgress]:

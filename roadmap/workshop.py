@@ -39,7 +39,7 @@ from openpyxl.styles import Font
 
 from .bank import Bank, Question, load_bank_text
 from .document import DocumentOptions, build_plan_document, to_docx_bytes
-from .plan import AnswerError, Plan, Rating, is_answered, progress
+from .plan import AnswerError, DoneOfTotal, Plan, Rating, is_answered, progress
 from .scoring import score_areas
 from .store import (
     MemberRating, Store, StoredPlan, TeamCode, TeamProgress, Workshop, WorkshopTeam, answer_key,
@@ -164,12 +164,7 @@ def action_spreads(bank: Bank, ratings: Iterable[MemberRating]) -> dict[str, Act
 
 def level_label(bank: Bank, level_id: str | None) -> str:
     """Return a level as a reader sees it: '3 · Developing', 'Not applicable', or 'Not rated'."""
-    if not level_id:
-        return NOT_RATED
-    level = bank.levels_by_id.get(level_id)
-    if level is None:
-        return f"{level_id} (not a level of this question bank)"
-    return level.label if level.value is None else f"{level.value} · {level.label}"
+    return bank.level_text(level_id, NOT_RATED)
 
 
 def median_label(bank: Bank, median: float | None) -> str:
@@ -222,7 +217,7 @@ def progress_groups(bank: Bank) -> dict[str, list[str]]:
 
 
 @dataclass(frozen=True)
-class AreaCell:
+class AreaCell(DoneOfTotal):
     """One team's progress and readiness in one area."""
 
     area_id: str
@@ -233,14 +228,6 @@ class AreaCell:
     actions: int
     required_missing: int
     readiness: int | None  # % of the top level; None: nothing rated
-
-    @property
-    def done(self) -> int:
-        return self.answered + self.rated
-
-    @property
-    def total(self) -> int:
-        return self.questions + self.actions
 
     @property
     def readiness_label(self) -> str:

@@ -283,8 +283,7 @@ def render_action(action: Action, bank: Bank) -> None:
 
 
 def _level_text(bank: Bank, level_id: str) -> str:
-    level = bank.levels_by_id[level_id]
-    return f"{level.value} · {level.label}" if level.value is not None else level.label
+    return bank.level_text(level_id, NOT_CHOSEN)
 
 
 def value_as_text(value: Any) -> str:
