@@ -32,7 +32,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -60,6 +60,8 @@ SQLITE_FILE = "roadmap.sqlite3"
 DISTRICT_KEY = "district"
 #: How long SQLite waits for another writer before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: A device token not used for this long no longer opens its plan (the resume code still does).
+DEVICE_TOKEN_DAYS = 60
 
 
 def answer_key(question_id: str) -> str:
@@ -724,15 +726,19 @@ class Store:
         return None if sealed is None else _unseal_code(sealed, token)
 
     def plan_for_device(self, token: str) -> str | None:
-        """Return the id of the plan token links to, or None if the token is unknown or revoked."""
+        """Return the id of the plan token links to, or None if the token is unknown, revoked, or has not
+        been used for DEVICE_TOKEN_DAYS."""
         if not token:
             return None
         wanted = _hash_token(token)
         with self._transaction(write=True) as conn:
-            row = conn.execute(select(device_tokens.c.token_hash, device_tokens.c.plan_id).where(
+            row = conn.execute(select(device_tokens.c.token_hash, device_tokens.c.plan_id,
+                                      device_tokens.c.last_seen).where(
                 device_tokens.c.token_hash == wanted, device_tokens.c.revoked.is_(False))).first()
             if row is None or not hmac.compare_digest(row.token_hash, wanted):
                 return None
+            if row.last_seen < _now() - timedelta(days=DEVICE_TOKEN_DAYS):
+                return None  # unused too long: the browser needs the resume code again
             conn.execute(update(device_tokens).where(device_tokens.c.token_hash == wanted).values(last_seen=_now()))
         return row.plan_id
 

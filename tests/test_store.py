@@ -365,6 +365,25 @@ def test_a_device_opened_on_a_step_comes_back_to_that_step(store, sample):
     assert store.step_for_device(token) == 3
 
 
+def test_a_device_token_unused_for_sixty_days_opens_nothing_but_the_code_still_does(store, sample):
+    from datetime import datetime, timedelta, timezone
+
+    from roadmap.store import DEVICE_TOKEN_DAYS, device_tokens
+
+    created = store.create_plan(sample)
+    token = store.issue_device_token(created.plan_id, created.code)
+    long_ago = datetime.now(timezone.utc) - timedelta(days=DEVICE_TOKEN_DAYS, hours=1)
+    with store.engine.begin() as conn:
+        conn.execute(device_tokens.update().values(last_seen=long_ago))
+    assert store.plan_for_device(token) is None
+    assert store.open_by_code(created.code).plan_id == created.plan_id
+    recent = store.issue_device_token(created.plan_id)
+    with store.engine.begin() as conn:
+        conn.execute(device_tokens.update().where(device_tokens.c.last_seen > long_ago)
+                     .values(last_seen=long_ago + timedelta(hours=2)))
+    assert store.plan_for_device(recent) == created.plan_id  # used just inside the limit: still works
+
+
 def test_a_revoked_or_unknown_device_token_opens_nothing(store, sample):
     created = store.create_plan(sample)
     token = store.issue_device_token(created.plan_id)

@@ -62,8 +62,8 @@ def resume_from_cookie(bank: Bank) -> bool:
     plan_id = db.plan_for_device(token)
     if plan_id is None:
         return False
-    st.session_state[DEVICE] = token
     _open(bank, plan_id, db.code_for_device(token), db.step_for_device(token), new_device=False)
+    remember_device(token)  # the cookie's 60 days start again, as the server's do
     return True
 
 

@@ -18,7 +18,7 @@ import streamlit as st
 
 from roadmap.bank import DEFAULT_BANK_PATH, Bank, BankSource, load_bank_text
 from roadmap.session import PlanSession
-from roadmap.store import DatabaseUnavailableError, Store, StoreError
+from roadmap.store import DEVICE_TOKEN_DAYS, DatabaseUnavailableError, Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ WIDGET_GEN = "widget_gen"  # bumped to make every widget reseed from the plan
 SCROLL_TOP = "scroll_top"  # set when the step changes: the next run scrolls the page back to the top
 BANK_PATH_ENV = "ROADMAP_BANK"
 COOKIE_NAME = "roadmap_device"
-COOKIE_DAYS = 60
+COOKIE_DAYS = DEVICE_TOKEN_DAYS  # renewed on each return, as the server's record of the token is
 
 
 @st.cache_resource
