@@ -24,7 +24,7 @@ from roadmap.workshop import (
     build_join_cards, combined_alt_text, combined_areas, combined_table, dashboard_rows, document_spreads,
     level_label, progress_groups, team_label, team_names, workshop_bank, zip_name,
 )
-from ui.state import current_bank, notify, show_notice, store, store_safe
+from ui.state import current_bank, notify, show_notice, store, store_problem, store_safe
 
 FACILITATOR = "facilitator_workshop"  # the id of the workshop this browser tab has unlocked
 NEW_CODES = "facilitator_new_codes"  # (workshop code or None, [TeamCode]) just made, shown until dismissed
@@ -178,7 +178,13 @@ def progress_frame(rows) -> pd.DataFrame:
 @st.fragment(run_every=REFRESH_SECONDS)
 def draw_dashboard(workshop_id: str, bank) -> None:
     now = dt.datetime.now(dt.timezone.utc)
-    summaries = store().workshop_progress(workshop_id, progress_groups(bank))
+    try:
+        summaries = store().workshop_progress(workshop_id, progress_groups(bank))
+    except StoreError as exc:
+        # This part reruns on its own every few seconds, outside the page's net (app.py): say it here.
+        st.warning(f"{store_problem(exc)} The dashboard tries again every {REFRESH_SECONDS} seconds.",
+                   icon=":material/cloud_off:")
+        return
     rows = dashboard_rows(bank, summaries, now)
     st.caption(f"Updated {now.astimezone():%H:%M:%S} · refreshes every {REFRESH_SECONDS} seconds")
     if not rows:

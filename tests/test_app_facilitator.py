@@ -337,3 +337,17 @@ def test_a_team_that_lost_its_code_is_given_a_new_one_on_the_dashboard(created, 
     assert joined.session_state["plan_session"].plan_id == lakeside.team.plan_id
     refused = join(lakeside.code)
     assert "plan_session" not in refused.session_state and refused.error
+
+
+def test_the_dashboard_says_when_the_database_does_not_answer_and_the_page_stays(created, monkeypatch):
+    from roadmap.store import DatabaseUnavailableError
+
+    at = sign_in(created.code)
+
+    def unreachable(self, *args, **kwargs):
+        raise DatabaseUnavailableError("postgresql+psycopg://planner@db/plans", "connection refused")
+
+    monkeypatch.setattr(Store, "workshop_progress", unreachable)
+    run(at)
+    assert "The database did not answer" in at.warning[0].value
+    assert any(b.label == "Sign out of this workshop" for b in at.button)  # the rest of the page is there
