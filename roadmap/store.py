@@ -14,7 +14,10 @@ a row in `history`, so every earlier version can be read back and restored.
 
 The schema is made with `metadata.create_all()` when a Store opens: it creates
 missing tables and leaves existing ones alone, so it is safe to run on every
-start. A change to existing tables will need a migration; there is none yet.
+start. `schema_info` records the schema's version. To change an existing table,
+raise SCHEMA_VERSION and add to MIGRATIONS the step from the version before
+(a function of the open connection, run once, in the same transaction that
+records the new version). A planner refuses a database a newer one has used.
 
 One Store (one Engine, one connection pool) serves every thread; each call runs
 in its own short transaction. Nothing here imports Streamlit.
@@ -93,6 +96,15 @@ class DatabaseUnavailableError(StoreError):
         super().__init__(f"Cannot reach the database at {url}: {reason}")
         self.url = url
         self.reason = reason
+
+
+class SchemaTooNewError(StoreError):
+    """The database was last used by a newer planner, whose tables this one may not understand."""
+
+    def __init__(self, url: str, version: int):
+        super().__init__(f"The database at {url} was last used by a newer version of the planner (schema "
+                         f"{version}; this one knows {SCHEMA_VERSION}). Update the planner before opening it.")
+        self.version = version
 
 
 class UnknownPlanError(StoreError, LookupError):
@@ -267,6 +279,17 @@ device_tokens = Table(
 )
 Index("device_tokens_by_plan", device_tokens.c.plan_id)
 
+#: The schema this code reads and writes. Databases made before schema_info existed are version 1.
+SCHEMA_VERSION = 1
+#: version -> the step that brings a database from version - 1 to it (see the module's docstring).
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+schema_info = Table(
+    "schema_info", metadata,
+    Column("id", Integer, primary_key=True),  # always 1: one row
+    Column("version", Integer, nullable=False),
+)
+
 
 # Values ---------------------------------------------------------------------
 
@@ -429,13 +452,27 @@ class Store:
             try:
                 with self._transaction(write=True) as conn:
                     metadata.create_all(conn)
+                    self._migrate(conn)
                 return
-            except DatabaseUnavailableError:
+            except (DatabaseUnavailableError, SchemaTooNewError):
                 raise
             except StoreError:
                 # Another process may have been creating the same tables at the same moment.
                 if attempt:
                     raise
+
+    def _migrate(self, conn: Connection) -> None:
+        """Bring the schema to SCHEMA_VERSION; refuse a database a newer planner has used."""
+        found = conn.execute(select(schema_info.c.version).where(schema_info.c.id == 1)).scalar()
+        if found is None:
+            conn.execute(insert(schema_info).values(id=1, version=SCHEMA_VERSION))
+            return
+        if found > SCHEMA_VERSION:
+            raise SchemaTooNewError(safe_url(self.url), found)
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[version](conn)
+        if found != SCHEMA_VERSION:
+            conn.execute(update(schema_info).where(schema_info.c.id == 1).values(version=SCHEMA_VERSION))
 
     def close(self) -> None:
         """Close every pooled connection."""

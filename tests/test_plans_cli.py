@@ -116,3 +116,13 @@ def test_an_unreachable_database_is_named_without_its_password():
 ])
 def test_usage_mistakes_are_one_line(args, message):
     assert_one_line_error(plans(*args), message)
+
+
+def test_a_database_a_newer_planner_used_gets_one_line(database_url):
+    from roadmap.store import SCHEMA_VERSION, Store, schema_info
+
+    opened = Store(database_url)
+    with opened.engine.begin() as conn:
+        conn.execute(schema_info.update().values(version=SCHEMA_VERSION + 1))
+    opened.close()
+    assert_one_line_error(plans("list", database=database_url), "newer version of the planner", "Update the planner")

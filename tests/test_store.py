@@ -476,3 +476,55 @@ def test_an_unreachable_database_is_named_without_its_password():
 def test_an_in_memory_sqlite_database_is_refused():
     with pytest.raises(StoreError, match="SQLite file"):
         Store("sqlite://")
+
+
+# The schema's version -------------------------------------------------------------
+
+
+def test_a_new_database_records_its_schema_version(database_url):
+    from roadmap.store import SCHEMA_VERSION, schema_info
+
+    opened = Store(database_url)
+    with opened.engine.connect() as conn:
+        assert conn.execute(select(schema_info.c.version)).scalar() == SCHEMA_VERSION
+    opened.close()
+    Store(database_url).close()  # opening again changes nothing
+    again = Store(database_url)
+    with again.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema_info)).scalar() == 1
+    again.close()
+
+
+def test_a_database_a_newer_planner_used_is_refused_in_plain_words(database_url, sample):
+    from roadmap.store import SCHEMA_VERSION, SchemaTooNewError, schema_info
+
+    opened = Store(database_url)
+    created = opened.create_plan(sample)
+    with opened.engine.begin() as conn:
+        conn.execute(schema_info.update().values(version=SCHEMA_VERSION + 1))
+    opened.close()
+    with pytest.raises(SchemaTooNewError, match="newer version of the planner") as refused:
+        Store(database_url)
+    assert "Update the planner" in str(refused.value)
+    with opened.engine.begin() as conn:  # nothing was changed by the refusal
+        conn.execute(schema_info.update().values(version=SCHEMA_VERSION))
+    assert Store(database_url).load(created.plan_id).plan.district == sample.district
+
+
+def test_migrations_run_once_in_order_up_to_the_current_version(database_url, monkeypatch):
+    from roadmap import store as store_module
+
+    Store(database_url).close()  # a database at today's version
+    ran = []
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", store_module.SCHEMA_VERSION + 2)
+    monkeypatch.setattr(store_module, "MIGRATIONS", {
+        store_module.SCHEMA_VERSION - 1: lambda conn: ran.append("first"),
+        store_module.SCHEMA_VERSION: lambda conn: ran.append("second"),
+    })
+    Store(database_url).close()
+    Store(database_url).close()
+    assert ran == ["first", "second"]
+    opened = Store(database_url)
+    with opened.engine.connect() as conn:
+        assert conn.execute(select(store_module.schema_info.c.version)).scalar() == store_module.SCHEMA_VERSION
+    opened.close()
