@@ -306,7 +306,7 @@ def render_conflict(conflict: Conflict, what: str) -> None:
     when = conflict.at.astimezone().strftime("%H:%M") if conflict.at else "just now"
     by = markdown_literal(conflict.by)
     with st.container(border=True):
-        st.warning(f"{by} changed this at {when}, after you opened it, so your version was not saved yet. "
+        st.warning(f"{by[:1].upper()}{by[1:]} changed this at {when}, after you opened it, so your version was not saved yet. "
                    "Choose which to keep; nothing is lost either way (see Version history on the Review step).",
                    icon=":material/group:")
         mine, theirs = st.columns(2)

@@ -75,3 +75,50 @@ def test_refresh_and_server_crash_lose_nothing(app_server, browser, tmp_path):
     plans = Store(app_server.database_url).list_plans()
     assert len(plans) == 1
     context.close()
+
+
+def test_two_devices_on_one_plan_see_each_others_answers_and_a_clash_loses_nothing(app_server, browser):
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(2)]
+    maria, sam = (c.new_page() for c in contexts)
+    start_plan(maria, app_server.url, "Two Rivers Unified")
+    maria.get_by_label("Your name (shown in the answer history)").fill("Maria")
+    maria.get_by_label("Your name (shown in the answer history)").press("Enter")
+    wait_idle(maria)
+    maria.locator("[data-testid=stSidebar]").get_by_text("Resume code", exact=True).click()  # as Maria reads it out
+    code = maria.locator("[data-testid=stSidebar] [data-testid=stCode]").inner_text().strip()
+
+    sam.goto(app_server.url)
+    sam.get_by_role("tab", name="Resume with a code").click()
+    sam.get_by_role("textbox", name="Resume code").fill(code)
+    sam.get_by_role("button", name="Open the plan").click()
+    sam.get_by_role("heading", name="1. Design for impact").wait_for(timeout=20_000)
+    wait_idle(sam)
+
+    # Different questions: both saved, and each sees the other's after moving between steps.
+    answer(maria, 1, PRIORITIES, "Maria's priorities")
+    go(sam, 2, "Know the context")
+    answer(sam, 2, "Does the district have sufficiently rigorous systems", "Sam's systems")
+    go(sam, 1, "Design for impact")
+    expect(sam.get_by_label(re.compile("^" + re.escape(PRIORITIES)))).to_have_value("Maria's priorities")
+
+    # The same answer from both at once: Sam's stale save is not written over Maria's; Sam sees both.
+    maria_box = maria.get_by_label(re.compile("^" + re.escape(PRIORITIES)))
+    maria_box.fill("Maria's second thoughts")
+    maria_box.press("Tab")
+    wait_idle(maria)
+    sam_box = sam.get_by_label(re.compile("^" + re.escape(PRIORITIES)))
+    sam_box.fill("Sam's rewrite")
+    sam_box.press("Tab")
+    sam.get_by_text(re.compile("^Maria changed this at")).wait_for(timeout=20_000)
+    expect(sam.get_by_label("Maria's version")).to_have_value("Maria's second thoughts")
+    expect(sam.get_by_label("Your version")).to_have_value("Sam's rewrite")
+    sam.get_by_role("button", name="Keep my version").click()
+    sam.get_by_text(re.compile("^Maria changed this at")).wait_for(state="detached", timeout=20_000)
+
+    store = Store(app_server.database_url)
+    plan_id = store.list_plans()[0].plan_id
+    assert store.load(plan_id).plan.answers["q-priorities"] == "Sam's rewrite"
+    kept = [entry.value for entry in store.history(plan_id, "q:q-priorities")]
+    assert "Maria's second thoughts" in kept and "Maria's priorities" in kept  # nothing lost
+    for context in contexts:
+        context.close()
