@@ -57,6 +57,13 @@ def start_plan(at: AppTest, name: str = "Springfield Public Schools") -> AppTest
     return click(at, "Start the plan")
 
 
+def open_with_code(code: str) -> AppTest:
+    """Another device: the start page, the resume code typed into its box, "Open the plan" pressed."""
+    at = run(new_app())
+    at.text_input(key="_resume:code").input(code)
+    return click(at, "Open the plan")
+
+
 def go_to(at: AppTest, step: int) -> None:
     at.button(key=f"_nav:{step}").click()
     run(at)

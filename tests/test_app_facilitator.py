@@ -14,7 +14,7 @@ from roadmap.scoring import score_areas
 from roadmap.session import PlanSession
 from roadmap.store import Store
 
-from .apptest_helpers import button, database_url, key, new_app, run  # noqa: F401
+from .apptest_helpers import button, database_url, key, new_app, open_with_code, run  # noqa: F401
 
 PASSPHRASE = "blue heron at the lake"
 FACILITATOR_PAGE = "app_pages/facilitator.py"
@@ -49,10 +49,7 @@ def sign_in(code: str, passphrase: str = PASSPHRASE) -> AppTest:
 
 def join(code: str) -> AppTest:
     """A team member on the start page, typing the join code into the resume box."""
-    at = run(new_app())
-    at.text_input(key="_resume:code").input(code)
-    button(at, "Open the plan").click()
-    return run(at)
+    return open_with_code(code)
 
 
 def texts(at: AppTest) -> str:

@@ -10,7 +10,9 @@ from roadmap.plan import progress
 from roadmap.scoring import score_areas
 from roadmap.store import Store
 
-from .apptest_helpers import button, database_url, go_to, key, new_app, session_of, start_plan  # noqa: F401
+from .apptest_helpers import (  # noqa: F401
+    button, database_url, go_to, key, new_app, open_with_code, session_of, start_plan,
+)
 
 def test_start_page_says_what_the_team_will_have_at_the_end(database_url):
     at = new_app().run()
@@ -211,10 +213,7 @@ def test_team_details_are_saved_from_the_team_step(database_url):
 def test_teammates_answers_appear_when_moving_between_steps(database_url, bank):
     first = start_plan(new_app())
     code = first.session_state["resume_code"]
-    second = new_app().run()
-    second.text_input(key="_resume:code").input(code)
-    button(second, "Open the plan").click()
-    second.run()
+    second = open_with_code(code)
     go_to(second, 2)
     second.text_area(key=key(second, "q-identify-top-teachers")).input("Not yet: ratings do not separate teachers")
     second.run()
@@ -225,10 +224,7 @@ def test_teammates_answers_appear_when_moving_between_steps(database_url, bank):
 def test_two_people_changing_one_answer_see_both_versions(database_url, bank):
     first = start_plan(new_app())
     code = first.session_state["resume_code"]
-    second = new_app().run()
-    second.text_input(key="_resume:code").input(code)
-    button(second, "Open the plan").click()
-    second.run()
+    second = open_with_code(code)
     second.text_area(key=key(second, "q-priorities")).input("Theirs: mathematics")
     second.run()
     first.text_area(key=key(first, "q-priorities")).input("Mine: retention")

@@ -17,7 +17,9 @@ from roadmap.session import PlanSession
 from roadmap.store import Store
 from roadmap.text import MAX_ANSWER_CHARS, clean_text
 
-from .apptest_helpers import click, database_url, go_to, key, new_app, start_plan, stored_plan  # noqa: F401
+from .apptest_helpers import (  # noqa: F401
+    click, database_url, go_to, key, new_app, open_with_code, start_plan, stored_plan,
+)
 
 TIMEOUT = 30
 
@@ -171,9 +173,7 @@ def test_names_people_type_are_shown_as_typed_not_as_markdown(database_url):
         assert "[site](" not in shown and "![pixel](" not in shown and "**bold**" not in shown, shown
 
     # A teammate whose name is markup, changing the same answer: the conflict names them as typed.
-    second = new_app().run()
-    second.text_input(key="_resume:code").input(code)
-    click(second, "Open the plan")
+    second = open_with_code(code)
     second.sidebar.text_input(key="who").input("Mallory ![x](https://example.com/x.png)")
     second.run()
     second.text_area(key=key(second, "q-priorities")).input("Theirs")
@@ -287,9 +287,7 @@ def test_one_teams_code_opens_only_its_own_plan(database_url):
     our_code, their_code = ours.session_state["resume_code"], theirs.session_state["resume_code"]
     assert our_code != their_code
 
-    visitor = new_app().run()
-    visitor.text_input(key="_resume:code").input(our_code)
-    click(visitor, "Open the plan")
+    visitor = open_with_code(our_code)
     shown = "\n".join(markdown_shown(visitor) + [t.value for t in visitor.text] + [t.value for t in visitor.text_area])
     assert "Northfield's private answer" in shown
     assert "Southbrook" not in shown
