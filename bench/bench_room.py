@@ -469,12 +469,12 @@ async def _chromium_room(server: AppServer, teams: int, churn: int, think: tuple
 
 
 def run(teams: int = 30, churn: int = 200, database: str | None = None, client: str = "ws",
-        think: tuple[float, float] = THINK_S) -> list[Figure]:
+        think: tuple[float, float] = THINK_S, server_env: dict[str, str] | None = None) -> list[Figure]:
     room = _ws_room if client == "ws" else _chromium_room
     with tempfile.TemporaryDirectory() as folder:
         url = database or f"sqlite:///{Path(folder) / 'roadmap.sqlite3'}"
         server = AppServer(url, Path(folder) / "server.log",
-                           env={"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL_S)})
+                           env={"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL_S), **(server_env or {})})
         server.start()
         try:
             return asyncio.run(room(server, teams, churn, think))
@@ -491,13 +491,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, nargs=2, metavar=("MIN", "MAX"), default=THINK_S,
                         help=f"seconds a team talks before each answer (default {THINK_S[0]:.0f} {THINK_S[1]:.0f})")
     parser.add_argument("--database", help="a DATABASE_URL for the server (default: a new SQLite file)")
+    parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="an environment variable for the server, to try a setting: "
+                             "STREAMLIT_RUNNER_POST_SCRIPT_GC=false (may be given more than once)")
     args = parser.parse_args(argv)
+    server_env = dict(item.split("=", 1) for item in args.server_env)
     if args.client == "chromium" and not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing; the room in Chromium needs it")
         return 2
     print(f"  {args.teams} teams ({args.client}), {args.think[0]:g}-{args.think[1]:g} s between answers, "
-          f"{args.churn} passing sessions", flush=True)
-    figures = run(args.teams, args.churn, args.database, args.client, tuple(args.think))
+          f"{args.churn} passing sessions" + "".join(f"; server {k}={v}" for k, v in server_env.items()), flush=True)
+    figures = run(args.teams, args.churn, args.database, args.client, tuple(args.think), server_env)
     return 0 if all(f.holds is not False for f in figures) else 1
 
 
