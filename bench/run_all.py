@@ -4,7 +4,8 @@
 
 Prints the date and the machine first, then each benchmark's figures with its
 target and whether it holds. Exits 1 if any target was missed, 2 if a benchmark
-failed to run. Takes 15-30 minutes on two cores, most of it the room.
+failed to run. Takes about 10 minutes on two cores, most of it the room (its teams as websocket
+clients; `python bench/bench_room.py --client chromium` runs it in browsers, 15-30 minutes more).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ BENCH = Path(__file__).resolve().parent
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-room", action="store_true", help="leave out the 30-team browser room")
+    parser.add_argument("--skip-room", action="store_true", help="leave out the 30-team room")
     parser.add_argument("--skip-postgres", action="store_true", help="store figures on SQLite only")
     args = parser.parse_args(argv)
     runs = [["bench_pages.py"], ["bench_store.py"] + (["--no-postgres"] if args.skip_postgres else []),
