@@ -5,7 +5,7 @@ rerun, and time the rerun. A bare script drawing the same widgets with the same
 values, and running none of the planner's logic, is timed by the same harness;
 the ratio is what the planner's own work adds to Streamlit's.
 
-    python bench/bench_pages.py [--runs 30]
+    python bench/bench_pages.py [--runs 200]
 """
 
 from __future__ import annotations
@@ -301,7 +301,7 @@ def _text_change(key_of):
     return change
 
 
-def run(runs: int = 60) -> list[Figure]:
+def run(runs: int = 200) -> list[Figure]:
     bank = load_bank()
     plan = sample_plan(bank)
     area = bank.areas[HEAVY_AREA - 1]
@@ -346,7 +346,7 @@ def run(runs: int = 60) -> list[Figure]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args(argv)
     figures = run(args.runs)
     return 0 if all(f.holds is not False for f in figures) else 1

@@ -18,7 +18,7 @@ from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, markdown_literal, sl
 
 from .nav import go
 from .plans import CODE, leave_plan
-from .state import ERRORS, notify, plan_session, reseed_widgets, store, store_safe, widget_key
+from .state import ERRORS, Drawing, notify, plan_session, reseed_widgets, store, store_safe, widget_key
 from .widgets import apply_editor_changes, cut_off, render_action, render_question, value_as_text
 
 # The team --------------------------------------------------------------------
@@ -97,6 +97,7 @@ def draw_team(bank: Bank) -> None:
 
 
 def draw_area(bank: Bank, area: Area, step: int) -> None:
+    drawing = Drawing.now()
     st.header(f"{step}. {area.title}")
     st.write(area.summary)
     if area.actions:
@@ -105,12 +106,12 @@ def draw_area(bank: Bank, area: Area, step: int) -> None:
                    "stands today; the level descriptions are under each choice.")
         for action in area.actions:
             with st.container(border=True):
-                render_action(action, bank)
+                render_action(action, bank, drawing)
     if area.questions:
         st.subheader("Questions")
         for question in area.questions:
             with st.container(border=True):
-                render_question(question, bank)
+                render_question(question, bank, drawing)
 
 
 # The review ------------------------------------------------------------------

@@ -20,7 +20,7 @@ from roadmap.session import Conflict, answer_key, rating_key
 from roadmap.store import StoreError
 from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError, markdown_literal
 
-from .state import ERRORS, plan_session, store_safe, widget_key
+from .state import ERRORS, Drawing, plan_session, store_safe
 
 NOT_CHOSEN = "Not chosen yet"
 
@@ -179,8 +179,8 @@ def _label(question: Question) -> str:
     return f"{question.text} (required)" if question.required else question.text
 
 
-def _show_error(key: str) -> None:
-    message = st.session_state[ERRORS].get(key)
+def _show_error(key: str, errors: dict[str, str] | None = None) -> None:
+    message = (st.session_state[ERRORS] if errors is None else errors).get(key)
     if message:
         st.error(message, icon=":material/error:")
 
@@ -191,12 +191,12 @@ def _source_line(bank: Bank, source_id: str) -> None:
         st.caption(source.label)
 
 
-def render_question(question: Question, bank: Bank) -> None:
+def render_question(question: Question, bank: Bank, drawing: Drawing | None = None) -> None:
     """Draw a question's widget, its help and source, and any refusal or conflict under it."""
-    plan = plan_session().plan
-    saved = plan.answers.get(question.id)
+    drawing = drawing or Drawing.now()
+    saved = drawing.session.plan.answers.get(question.id)
     kind = question.kind
-    key = widget_key(question.id)
+    key = drawing.key(question.id)
     error_key = key
     if kind in ("text", "short_text"):
         limit = question.max_chars or (MAX_ANSWER_CHARS if kind == "text" else MAX_SHORT_CHARS)
@@ -217,7 +217,7 @@ def render_question(question: Question, bank: Bank) -> None:
             items = [(o.id, o.label, "") for o in question.options]
         chosen = set(saved or [])
         ids = [i for i, _, _ in items]
-        keys = [widget_key(question.id, i) for i in ids]
+        keys = [drawing.key(question.id, i) for i in ids]
         error_key = keys[0]
         st.write(_label(question))
         for (item_id, title, gist), item_key in zip(items, keys):
@@ -239,7 +239,7 @@ def render_question(question: Question, bank: Bank) -> None:
         st.caption("To add a row, type in the empty last row (or use + at the top right of the table). "
                    "To delete rows, select them at their left edge and press Delete.")
     elif kind == "decision":
-        pole_key, rationale_key = widget_key(question.id, "pole"), widget_key(question.id, "rationale")
+        pole_key, rationale_key = drawing.key(question.id, "pole"), drawing.key(question.id, "rationale")
         error_key = rationale_key
         saved = saved if isinstance(saved, dict) else {}
         _seed(pole_key, saved.get("pole") or None)
@@ -252,16 +252,17 @@ def render_question(question: Question, bank: Bank) -> None:
     if question.help:
         st.caption(question.help)
     _source_line(bank, question.source)
-    _show_error(error_key)
-    conflict = plan_session().conflicts.get(answer_key(question.id))
+    _show_error(error_key, drawing.errors)
+    conflict = drawing.session.conflicts.get(answer_key(question.id))
     if conflict:
         render_conflict(conflict, question.text)
 
 
-def render_action(action: Action, bank: Bank) -> None:
+def render_action(action: Action, bank: Bank, drawing: Drawing | None = None) -> None:
     """Draw one high-impact action: the rubric levels with their descriptors, and an evidence note."""
-    rating = plan_session().plan.ratings.get(action.id)
-    level_key, note_key = widget_key(action.id, "level"), widget_key(action.id, "note")
+    drawing = drawing or Drawing.now()
+    rating = drawing.session.plan.ratings.get(action.id)
+    level_key, note_key = drawing.key(action.id, "level"), drawing.key(action.id, "note")
     _seed(level_key, rating.level if rating and rating.level in bank.levels_by_id else None)
     _seed(note_key, rating.note if rating else "")
     levels = list(bank.levels)
@@ -276,8 +277,8 @@ def render_action(action: Action, bank: Bank) -> None:
         _source_line(bank, action.source)
     st.text_input("Evidence or note (optional)", key=note_key, max_chars=MAX_ANSWER_CHARS,
                   on_change=_on_rating, args=(action.id, level_key, note_key))
-    _show_error(note_key)
-    conflict = plan_session().conflicts.get(rating_key(action.id))
+    _show_error(note_key, drawing.errors)
+    conflict = drawing.session.conflicts.get(rating_key(action.id))
     if conflict:
         render_conflict(conflict, action.text)
 
