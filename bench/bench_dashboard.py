@@ -23,23 +23,20 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 try:
-    from bench._common import Figure, machine, median, percentile, report, throwaway_postgres
+    from bench._common import Figure, fresh_postgres_schema, machine, median, percentile, report, throwaway_postgres
 except ModuleNotFoundError:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from bench._common import Figure, machine, median, percentile, report, throwaway_postgres
-
-from sqlalchemy import create_engine  # noqa: E402
+    from bench._common import Figure, fresh_postgres_schema, machine, median, percentile, report, throwaway_postgres
 
 from roadmap.bank import Bank, load_bank  # noqa: E402
 from roadmap.plan import progress  # noqa: E402
 from roadmap.sample import sample_plan  # noqa: E402
 from roadmap.scoring import score_areas  # noqa: E402
 from roadmap.session import PlanSession  # noqa: E402
-from roadmap.store import Store, normalise_url  # noqa: E402
+from roadmap.store import Store  # noqa: E402
 from roadmap.workshop import (  # noqa: E402
     build_collect_zip, build_combined_figure, build_heatmap, combined_areas, combined_table, dashboard_rows,
     progress_groups,
@@ -47,22 +44,6 @@ from roadmap.workshop import (  # noqa: E402
 
 PASSPHRASE = "bench passphrase, not a secret"
 REFRESH_P95_TARGET_MS = 500.0  # the fragment reruns every 5 s; a refresh should be a small part of that
-
-
-def _fresh_postgres_url(base: str) -> tuple[str, callable]:
-    """Return the URL of a new, empty schema in the database at base, and how to drop it."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(base))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = normalise_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-
-    def drop() -> None:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
-    return url.render_as_string(hide_password=False), drop
 
 
 def populate(store: Store, bank: Bank, teams: int, members: int) -> str:
@@ -230,7 +211,7 @@ def run(teams: int = 30, members: int = 8, refreshes: int = 40, writers: int = 2
             if base is None:
                 print("  PostgreSQL: no server and no binaries, skipped")
             else:
-                url, drop = _fresh_postgres_url(base)
+                url, drop = fresh_postgres_schema(base)
                 try:
                     figures += measure(url, "PostgreSQL", teams, members, refreshes, writers)
                 finally:

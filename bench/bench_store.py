@@ -21,39 +21,20 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 try:
-    from bench._common import Figure, percentile, report, throwaway_postgres
+    from bench._common import Figure, fresh_postgres_schema, percentile, report, throwaway_postgres
 except ModuleNotFoundError:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from bench._common import Figure, percentile, report, throwaway_postgres
-
-from sqlalchemy import create_engine  # noqa: E402
+    from bench._common import Figure, fresh_postgres_schema, percentile, report, throwaway_postgres
 
 from roadmap.bank import load_bank  # noqa: E402
 from roadmap.plan import District, Plan  # noqa: E402
-from roadmap.store import Store, answer_key, normalise_url  # noqa: E402
+from roadmap.store import Store  # noqa: E402
 
 WRITERS_PER_PLAN = 4
 P95_TARGET_MS = 250.0  # a save the person does not notice: well under the "Saved" caption's own redraw
-
-
-def _fresh_postgres_url(base: str) -> tuple[str, callable]:
-    """Return the URL of a new, empty schema in the database at base, and how to drop it."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(base))
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = normalise_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-
-    def drop() -> None:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
-    return url.render_as_string(hide_password=False), drop
 
 
 def save_storm(url: str, threads: int, saves: int, shared: bool) -> dict:
@@ -146,7 +127,7 @@ def run(threads: int = 40, saves: int = 50, postgres: bool = True) -> list[Figur
             else:
                 for shared in (False, True):
                     shape = "one Store shared" if shared else "a Store each"
-                    url, drop = _fresh_postgres_url(base)
+                    url, drop = fresh_postgres_schema(base)
                     try:
                         figures += _figures(f"PostgreSQL, {threads} writers, {shape}",
                                             save_storm(url, threads, saves, shared))
