@@ -203,3 +203,17 @@ def test_a_database_down_when_the_page_opens_says_so_in_plain_words(database_url
     assert not at.exception
     assert "The database did not answer" in at.error[0].value
     assert any(b.label == "Try again" for b in at.button)
+
+
+def test_a_plan_deleted_on_another_device_says_so_and_keeps_the_text(database_url):
+    from roadmap.store import Store
+
+    at = start_plan(new_app())
+    answer(at, "q-priorities", "Saved before the plan was deleted")
+    Store(database_url).delete_plan(at.session_state["plan_session"].plan_id)  # a teammate, elsewhere
+    answer(at, "q-priorities", "Typed after it was deleted")
+    assert "this plan is no longer stored" in at.error[0].value
+    assert at.text_area(key=key(at, "q-priorities")).value == "Typed after it was deleted"
+    go_to(at, 5)  # the review still opens, with the plan file to download
+    assert "no longer stored" in at.error[0].value
+    assert any(b.label.startswith("Plan file") for b in at.get("download_button"))

@@ -12,7 +12,7 @@ import streamlit as st
 
 from roadmap.bank import Bank
 from roadmap.plan import overall_percent, progress
-from roadmap.store import StoreError, UnknownDeviceError
+from roadmap.store import StoreError, UnknownDeviceError, UnknownPlanError
 from roadmap.text import markdown_literal
 
 from .plans import CODE
@@ -46,6 +46,10 @@ def go(step: int) -> None:
                 store().remember_step(token, step)
         except UnknownDeviceError:
             pass  # this device was unlinked (the plan deleted elsewhere): nothing to remember the step for
+        except UnknownPlanError:
+            notify("error", "This plan is no longer stored; someone may have deleted it from another device. "
+                            "What is on this device is still here: download the plan file from the Review step "
+                            "and open it again to store it anew.")
         except StoreError as exc:
             # The team moves on with what this device holds; the next step change or save tries again.
             log.warning("teammates' changes not fetched on a step change: %s", exc)

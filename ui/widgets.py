@@ -17,7 +17,7 @@ import streamlit as st
 from roadmap.bank import Action, Bank, Question
 from roadmap.plan import AnswerError, normalise_answer
 from roadmap.session import Conflict, answer_key, rating_key
-from roadmap.store import StoreError
+from roadmap.store import StoreError, UnknownPlanError
 from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError, markdown_literal
 
 from .state import ERRORS, Drawing, plan_session, store_safe
@@ -39,8 +39,13 @@ def _refuse(key: str, message: str, restore: Any) -> None:
 
 
 def _not_saved(exc: StoreError) -> str:
-    """Return the message for a change the database did not take (it is down, or too busy)."""
+    """Return the message for a change the database did not take (it is down or too busy, or the plan
+    was deleted on another device meanwhile)."""
     log.warning("a change was not saved: %s", exc)
+    if isinstance(exc, UnknownPlanError):
+        return ("Not saved: this plan is no longer stored; someone may have deleted it from another device. "
+                "What you entered is still here: copy it somewhere safe, or download the plan file from the "
+                "Review step and open it again to store it anew.")
     return ("Not saved: the database did not answer. What you entered is still here; change it again in a "
             "moment to save it, or copy it somewhere safe.")
 
