@@ -922,6 +922,22 @@ class Store:
             raise WorkshopArchivedError()
         return self.workshop(row.id)
 
+    def list_workshops(self) -> list[WorkshopSummary]:
+        """Return every workshop, newest first, with its team count and last activity (for the server's
+        operator; codes are never stored, so never listed)."""
+        teams = (select(workshop_teams.c.workshop_id, func.count().label("teams"),
+                        func.max(plans.c.updated_at).label("last_activity"))
+                 .select_from(workshop_teams.join(plans, plans.c.id == workshop_teams.c.plan_id))
+                 .group_by(workshop_teams.c.workshop_id).subquery())
+        query = (select(workshops.c.id, workshops.c.name, workshops.c.date, workshops.c.status,
+                        workshops.c.created_at, teams.c.teams, teams.c.last_activity)
+                 .select_from(workshops.outerjoin(teams, teams.c.workshop_id == workshops.c.id))
+                 .order_by(workshops.c.created_at.desc(), workshops.c.id))
+        with self._transaction() as conn:
+            rows = conn.execute(query).all()
+        return [WorkshopSummary(r.id, r.name, r.date, r.status, r.created_at, int(r.teams or 0),
+                                r.last_activity) for r in rows]
+
     def workshop(self, workshop_id: str) -> Workshop:
         """Return the workshop and its teams in order; raise UnknownWorkshopError."""
         with self._transaction() as conn:
@@ -1238,6 +1254,19 @@ class Workshop:
     created_at: datetime
     bank_yaml: str | None
     teams: tuple[WorkshopTeam, ...]
+
+
+@dataclass(frozen=True)
+class WorkshopSummary:
+    """One line of the operator's list of workshops; last_activity is the newest change to a team's plan."""
+
+    workshop_id: str
+    name: str
+    date: dt.date | None
+    status: str
+    created_at: datetime
+    teams: int
+    last_activity: datetime | None
 
 
 @dataclass(frozen=True)

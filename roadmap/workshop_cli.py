@@ -2,11 +2,12 @@
 
     workshop create --name NAME --teams N | --team NAME ...   print the workshop code and each team's join code
     workshop export CODE --out FILE.zip                       every team's Word plan, CSV, Excel and a summary
+    workshop list [--json]                                    every workshop on this server (never its codes)
 
-Both need the facilitator passphrase: from --passphrase-file FILE, else the
-environment variable ROADMAP_FACILITATOR_PASSPHRASE, else typed at a prompt.
-It is never printed. Each takes `--database URL` (default: DATABASE_URL, else the
-local SQLite file).
+create and export need the facilitator passphrase: from --passphrase-file FILE,
+else the environment variable ROADMAP_FACILITATOR_PASSPHRASE, else typed at a
+prompt. It is never printed. Each takes `--database URL` (default: DATABASE_URL,
+else the local SQLite file).
 """
 
 from __future__ import annotations
@@ -156,8 +157,30 @@ def _team_count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of teams") from None
 
 
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        found = store.list_workshops()
+    if args.json:
+        print(json.dumps([{"name": w.name, "date": w.date.isoformat() if w.date else None, "status": w.status,
+                           "teams": w.teams,
+                           "last_activity": w.last_activity.isoformat() if w.last_activity else None}
+                          for w in found], indent=2))
+        return EXIT_OK
+    if not found:
+        print("No workshops yet.")
+        return EXIT_OK
+    rows = [(w.name, w.date.isoformat() if w.date else "", w.status, str(w.teams),
+             w.last_activity.strftime("%Y-%m-%d %H:%M UTC") if w.last_activity else "") for w in found]
+    header = ("Workshop", "Date", "Status", "Teams", "Last activity")
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        print("  ".join(f"{cell:>{w}}" if i == 3 else f"{cell:<{w}}"
+                        for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+    return EXIT_OK
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("workshop", help="facilitated workshops: create, export",
+    p = sub.add_parser("workshop", help="facilitated workshops: create, export, list",
                        description="Set up a workshop of many teams, and collect every team's plan at the end.")
     actions = p.add_subparsers(dest="workshop_action", metavar="ACTION", required=True)
 
@@ -192,6 +215,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"question bank for a workshop without its own (default: {BANK_ENV}, else questions.yaml)")
     common(a)
     a.set_defaults(handler=cmd_export)
+
+    a = actions.add_parser("list", help="list the workshops on this server (codes are never shown)",
+                           description="List every workshop: name, date, status, teams and last activity. "
+                                       "Workshop and join codes are never stored, so never shown.")
+    a.add_argument("--json", action="store_true", help="print the list as JSON")
+    add_database_option(a)
+    a.set_defaults(handler=cmd_list)
 
 
 cli.EXTRA_COMMANDS.append(register)

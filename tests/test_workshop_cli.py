@@ -151,3 +151,32 @@ def test_export_writes_every_plan_and_a_wrong_passphrase_gets_nothing(database_u
                      "plans/02-lakeside-teacher-leadership-plan.docx"]
     for name, team in zip(plans, ("Riverbend", "Lakeside")):
         assert team in [p.text for p in docx.Document(io.BytesIO(archive.read(name))).paragraphs]
+
+
+def test_list_shows_every_workshop_its_status_and_teams_but_never_a_code(database_url, passphrase_file):
+    import datetime as dt
+
+    assert workshop("list", database=database_url).stdout.strip() == "No workshops yet."
+    created = json.loads(workshop("create", "--name", "Spring Institute", "--teams", "3", "--date", "2026-03-14",
+                                  "--passphrase-file", str(passphrase_file), "--json",
+                                  database=database_url).stdout)
+    store = Store(database_url)
+    try:
+        autumn = store.create_workshop("Autumn Academy", PASSPHRASE, ["Riverbend"], day=dt.date(2026, 10, 2))
+        store.set_workshop_status(autumn.workshop.workshop_id, "closed")
+    finally:
+        store.close()
+    result = workshop("list", database=database_url)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["Workshop", "Date", "Status", "Teams", "Last", "activity"]
+    assert lines[1].startswith("Autumn Academy") and "2026-10-02" in lines[1] and " closed " in lines[1]
+    assert lines[2].startswith("Spring Institute") and "2026-03-14" in lines[2] and " open " in lines[2]
+    assert lines[2].split()[4] == "3"  # Spring, Institute, date, status, teams
+    everything = result.stdout + workshop("list", "--json", database=database_url).stdout
+    assert created["workshop"]["code"] not in everything
+    assert not any(t["code"] in everything for t in created["teams"])
+    listed = json.loads(workshop("list", "--json", database=database_url).stdout)
+    assert [(w["name"], w["status"], w["teams"]) for w in listed] == [
+        ("Autumn Academy", "closed", 1), ("Spring Institute", "open", 3)]
+    assert all(w["last_activity"] for w in listed)
