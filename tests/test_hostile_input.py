@@ -123,7 +123,8 @@ def test_two_megabytes_pasted_is_refused_with_a_message_and_the_saved_answer_sta
     assert "Mathematics first" in reopened_text(saved, bank)
 
 
-def test_two_megabytes_in_a_table_cell_or_the_district_name_is_refused(database_url, bank):
+def plan_with_one_measure():
+    """A new plan on step 3 whose measures table has one saved row, freshly drawn."""
     at = start_plan(new_app())
     go_to(at, 3)
     at.session_state[key(at, "q-measures")] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
@@ -131,6 +132,11 @@ def test_two_megabytes_in_a_table_cell_or_the_district_name_is_refused(database_
     at.run()
     go_to(at, 4)
     go_to(at, 3)
+    return at
+
+
+def test_two_megabytes_in_a_table_cell_or_the_district_name_is_refused(database_url, bank):
+    at = plan_with_one_measure()
     at.session_state[key(at, "q-measures")] = {"edited_rows": {0: {"target": TWO_MEGABYTES}}, "deleted_rows": [],
                                                "added_rows": []}
     at.run()
@@ -149,13 +155,7 @@ def test_two_megabytes_in_a_table_cell_or_the_district_name_is_refused(database_
 
 def test_a_table_cell_pasted_up_to_the_limit_is_refused_as_probably_cut_off(database_url, bank):
     # The browser's cell editor stops at the limit without a word: a cell that arrives full is refused.
-    at = start_plan(new_app())
-    go_to(at, 3)
-    at.session_state[key(at, "q-measures")] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
-        {"measure": "New teachers returning", "baseline": "74%", "target": "85%"}]}
-    at.run()
-    go_to(at, 4)
-    go_to(at, 3)
+    at = plan_with_one_measure()
     at.session_state[key(at, "q-measures")] = {"edited_rows": {0: {"measure": "m" * MAX_ANSWER_CHARS}},
                                                "deleted_rows": [], "added_rows": []}
     at.run()
