@@ -53,6 +53,14 @@ def write_output(path: Path, data: bytes | str) -> None:
         raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+def print_table(header: tuple[str, ...], rows: list[tuple[str, ...]], right: tuple[int, ...] = ()) -> None:
+    """Print rows under header in columns two spaces apart; the columns numbered in right align right."""
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        print("  ".join(f"{cell:>{w}}" if i in right else f"{cell:<{w}}"
+                        for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+
+
 def sentence(problem: Exception | str) -> str:
     """The first line of a problem, starting lower-case, to follow "error: "."""
     text = str(problem).splitlines()[0] if str(problem) else "unknown problem"

@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 
 from . import cli
-from .cli import EXIT_OK, CliError, add_database_option, open_store, sentence
+from .cli import EXIT_OK, CliError, add_database_option, open_store, print_table, sentence
 from .plan import MAX_PLAN_FILE_BYTES, PlanFileError, overall_percent, plan_from_json, progress
 from .store import UnknownCodeError
 
@@ -65,10 +65,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not rows:
         print("No plans stored yet.")
         return EXIT_OK
-    header = ("District", "Last change", "Progress")
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(3)]
-    for row in (header, *rows):
-        print(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:>{widths[2]}}".rstrip())
+    print_table(("District", "Last change", "Progress"), rows, right=(2,))
     return EXIT_OK
 
 

@@ -594,11 +594,14 @@ class Store:
                           {r.key: r.updated_by for r in rows})
 
     def delete_plan(self, plan_id: str) -> None:
-        """Remove the plan, its entries, its history and its device tokens for good; raise UnknownPlanError."""
+        """Remove the plan, its entries, its history and its device tokens for good; raise UnknownPlanError,
+        and PlanLockedError while its workshop is closed."""
         with self._transaction(write=True, plan_id=plan_id) as conn:
             # Lock the plan row first, as every save does, so a delete and a save never deadlock.
             if conn.execute(select(plans.c.id).where(plans.c.id == plan_id).with_for_update()).first() is None:
                 raise UnknownPlanError(plan_id)
+            if self._is_locked(conn, plan_id):
+                raise PlanLockedError(plan_id)
             for table in (device_tokens, history, entries):
                 conn.execute(delete(table).where(table.c.plan_id == plan_id))
             conn.execute(delete(plans).where(plans.c.id == plan_id))

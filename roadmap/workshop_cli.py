@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import cli
 from .bank import DEFAULT_BANK_PATH, MAX_BANK_BYTES, Bank, BankError, load_bank_text
-from .cli import EXIT_OK, CliError, add_database_option, open_store, sentence
+from .cli import EXIT_OK, CliError, add_database_option, open_store, print_table, sentence
 from .document import to_docx_bytes
 from .store import WeakPassphraseError, check_passphrase
 from .workshop import (
@@ -113,11 +113,7 @@ def cmd_create(args: argparse.Namespace) -> int:
     when = f" ({workshop.date.isoformat()})" if workshop.date else ""
     print(f"Workshop: {workshop.name}{when}")
     print(f"Workshop code: {created.code}  (with the passphrase, opens the facilitator page)")
-    labels = [f"{t.team.position}. {t.team.team_name}" for t in created.teams]
-    width = max(len("Team"), *map(len, labels))
-    print(f"{'Team':<{width}}  Join code")
-    for label, item in zip(labels, created.teams):
-        print(f"{label:<{width}}  {item.code}")
+    print_table(("Team", "Join code"), [(f"{t.team.position}. {t.team.team_name}", t.code) for t in created.teams])
     print("A team's join code is also its resume code: keep it to carry on after the workshop.")
     if args.cards:
         print(f"wrote {len(created.teams)} join card{'s' if len(created.teams) != 1 else ''} to {args.cards}")
@@ -171,11 +167,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     rows = [(w.name, w.date.isoformat() if w.date else "", w.status, str(w.teams),
              w.last_activity.strftime("%Y-%m-%d %H:%M UTC") if w.last_activity else "") for w in found]
-    header = ("Workshop", "Date", "Status", "Teams", "Last activity")
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-    for row in (header, *rows):
-        print("  ".join(f"{cell:>{w}}" if i == 3 else f"{cell:<{w}}"
-                        for i, (cell, w) in enumerate(zip(row, widths))).rstrip())
+    print_table(("Workshop", "Date", "Status", "Teams", "Last activity"), rows, right=(3,))
     return EXIT_OK
 
 

@@ -153,6 +153,8 @@ def test_closing_makes_every_team_plan_read_only_until_reopened(store, bank):
         store.add_teams(workshop_id, ["Late team"])
     assert store.load(plan_id).plan.answers["q-priorities"] == "Mathematics first"
     assert session.plan.answers["q-priorities"] == "Mathematics first"
+    with pytest.raises(PlanLockedError):
+        store.delete_plan(plan_id)
     store.set_workshop_status(workshop_id, "open")
     assert session.answer("q-priorities", "Changed after reopening")
     assert store.load(plan_id).plan.answers["q-priorities"] == "Changed after reopening"

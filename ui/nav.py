@@ -16,7 +16,7 @@ from roadmap.store import StoreError, UnknownDeviceError, UnknownPlanError
 from roadmap.text import markdown_literal
 
 from .plans import CODE
-from .state import DEVICE, SCROLL_TOP, STEP, WHO, notify, plan_session, reseed_widgets, store, store_safe
+from .state import DEVICE, SCROLL_TOP, STEP, WHO, notify, plan_session, reseed_widgets, store, store_problem
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,6 @@ def current_step(bank: Bank) -> int:
     return step
 
 
-@store_safe
 def go(step: int) -> None:
     """Callback: move to step, picking up teammates' changes on the way."""
     st.session_state[STEP] = step
@@ -46,10 +45,8 @@ def go(step: int) -> None:
                 store().remember_step(token, step)
         except UnknownDeviceError:
             pass  # this device was unlinked (the plan deleted elsewhere): nothing to remember the step for
-        except UnknownPlanError:
-            notify("error", "This plan is no longer stored; someone may have deleted it from another device. "
-                            "What is on this device is still here: download the plan file from the Review step "
-                            "and open it again to store it anew.")
+        except UnknownPlanError as exc:
+            notify("error", store_problem(exc))
         except StoreError as exc:
             # The team moves on with what this device holds; the next step change or save tries again.
             log.warning("teammates' changes not fetched on a step change: %s", exc)

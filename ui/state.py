@@ -19,7 +19,7 @@ import streamlit as st
 
 from roadmap.bank import DEFAULT_BANK_PATH, Bank, BankSource, load_bank_text
 from roadmap.session import PlanSession
-from roadmap.store import DEVICE_TOKEN_DAYS, DatabaseUnavailableError, Store, StoreError
+from roadmap.store import DEVICE_TOKEN_DAYS, DatabaseUnavailableError, Store, StoreError, UnknownPlanError
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +125,8 @@ def show_notice() -> None:
 # Database problems ------------------------------------------------------------
 
 DATABASE_DOWN = "The database did not answer. Everything saved before is safe; try again in a moment."
+PLAN_GONE = ("This plan is no longer stored; someone may have deleted it from another device. What is on this "
+             "device is still here: download the plan file from the Review step and open it again to store it anew.")
 
 
 def store_problem(exc: StoreError) -> str:
@@ -132,6 +134,8 @@ def store_problem(exc: StoreError) -> str:
     log.warning("database problem shown to a user: %s", exc)
     if isinstance(exc, DatabaseUnavailableError):
         return DATABASE_DOWN
+    if isinstance(exc, UnknownPlanError):
+        return PLAN_GONE
     return str(exc).splitlines()[0] if str(exc) else DATABASE_DOWN
 
 

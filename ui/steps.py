@@ -213,11 +213,10 @@ def _downloads(bank: Bank) -> None:
 @store_safe
 def _restore(key: str, version: int) -> None:
     session = plan_session()
-    if session.store.plan_is_locked(session.plan_id):
-        notify("error", str(PlanLockedError(session.plan_id)))
-        return
     try:
         session.store.restore(session.plan_id, key, version, session.versions.get(key, 0), session.who)
+    except PlanLockedError as exc:  # the plan's workshop is closed
+        notify("error", str(exc))
     except StaleEntryError:
         notify("warning", "A teammate changed this answer a moment ago. Look at the newest version, "
                           "then restore again if you still want the earlier one.")
@@ -251,11 +250,11 @@ def _history(bank: Bank) -> None:
 
 @store_safe
 def _delete() -> None:
-    session = plan_session()
-    if store().plan_is_locked(session.plan_id):
-        notify("error", str(PlanLockedError(session.plan_id)))
+    try:
+        store().delete_plan(plan_session().plan_id)
+    except PlanLockedError as exc:  # the plan's workshop is closed
+        notify("error", str(exc))
         return
-    store().delete_plan(session.plan_id)
     leave_plan()
 
 

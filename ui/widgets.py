@@ -20,7 +20,7 @@ from roadmap.session import Conflict, answer_key, rating_key
 from roadmap.store import StoreError, UnknownPlanError
 from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError, markdown_literal
 
-from .state import ERRORS, Drawing, plan_session, store_safe
+from .state import ERRORS, PLAN_GONE, Drawing, plan_session, store_safe
 
 NOT_CHOSEN = "Not chosen yet"
 
@@ -43,9 +43,7 @@ def _not_saved(exc: StoreError) -> str:
     was deleted on another device meanwhile)."""
     log.warning("a change was not saved: %s", exc)
     if isinstance(exc, UnknownPlanError):
-        return ("Not saved: this plan is no longer stored; someone may have deleted it from another device. "
-                "What you entered is still here: copy it somewhere safe, or download the plan file from the "
-                "Review step and open it again to store it anew.")
+        return f"Not saved: {PLAN_GONE[:1].lower()}{PLAN_GONE[1:]}"
     return ("Not saved: the database did not answer. What you entered is still here; change it again in a "
             "moment to save it, or copy it somewhere safe.")
 
