@@ -11,7 +11,8 @@ import os
 import pandas as pd
 import streamlit as st
 
-from roadmap.bank import MAX_BANK_BYTES, BankError, load_bank_text
+from roadmap.bank import MAX_BANK_BYTES, BankError
+from roadmap.bounded import check_bank_upload
 from roadmap.document import DocumentOptions, build_plan_document, document_filename, to_docx_bytes
 from roadmap.plan import Plan
 from roadmap.store import (
@@ -104,7 +105,7 @@ def draw_create() -> None:
             if len(data) > MAX_BANK_BYTES:
                 raise ValueError("This file is too large to be a question bank.")
             bank_text = data.decode("utf-8-sig")
-            load_bank_text(bank_text, bank_file.name)
+            check_bank_upload(bank_text, bank_file.name)  # in a child process with a time and memory budget
         except BankError as exc:
             listed = "\n".join(f"- {markdown_literal(str(p))}" for p in exc.problems[:10])
             problems.append(f"The question bank cannot be used:\n\n{listed}")
@@ -242,7 +243,7 @@ def draw_team_plan(workshop: Workshop, bank) -> None:
             if ratings:
                 st.dataframe(pd.DataFrame(ratings), hide_index=True, width="stretch")
             for question in area.questions:
-                st.caption(question.text)
+                st.caption(markdown_literal(question.text))
                 st.text(answer_text(bank, question, plan.answers.get(question.id)) or "Not yet answered")
         options = DocumentOptions(include_rating_spread=bool(spreads), rating_spreads=spreads)
         st.download_button("This team's plan (.docx)", on_click="ignore", icon=":material/download:",

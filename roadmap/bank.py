@@ -15,6 +15,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .text import excerpt
+
 DEFAULT_BANK_PATH = Path(__file__).resolve().parent.parent / "questions.yaml"
 
 QUESTION_KINDS = ("text", "short_text", "choice", "multi_choice", "table", "decision", "domains")
@@ -24,6 +26,11 @@ _ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 _ID_RULE = "must be lower-case letters, digits and hyphens, starting with a letter or digit"
 #: The biggest bank file check-bank will read; a real bank is a few dozen kilobytes.
 MAX_BANK_BYTES = 2_000_000
+#: The most YAML nodes (keys, values, list items) a bank may hold. The planner's own bank has about
+#: 750; a bank of 10,000 loads in about half a second, so no bank can keep a server busy for long.
+MAX_BANK_NODES = 10_000
+#: The most problems one check reports; a file with more is probably not a question bank at all.
+MAX_BANK_PROBLEMS = 50
 
 
 class _Model(BaseModel):
@@ -242,8 +249,37 @@ class _DuplicateKeyError(yaml.MarkedYAMLError):
     pass
 
 
+class _RefusedYAML(yaml.MarkedYAMLError):
+    """YAML that may be valid but is refused in a bank: anchors and aliases, or too many values."""
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """A SafeLoader that refuses a key given twice in one mapping."""
+    """A SafeLoader that refuses a key given twice in one mapping, anchors and aliases, and huge files.
+
+    Aliases (`*name`) let a few hundred bytes stand for billions of values (the "billion laughs"):
+    a bank never needs them, so they are refused before anything is built. So is a bank of more
+    than MAX_BANK_NODES values, which would only keep the server busy.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._nodes = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _RefusedYAML(
+                problem="anchors and aliases (`&name`, `*name`) are not allowed in a question bank; "
+                        "write each value out in full",
+                problem_mark=event.start_mark,
+            )
+        self._nodes += 1
+        if self._nodes > MAX_BANK_NODES:
+            raise _RefusedYAML(
+                problem=f"has more than {MAX_BANK_NODES:,} values; a question bank is far smaller",
+                problem_mark=event.start_mark,
+            )
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
@@ -297,9 +333,9 @@ _FRIENDLY = {
 def _message(err: dict) -> str:
     kind = err["type"]
     if kind == "literal_error":
-        return f"must be one of {', '.join(QUESTION_KINDS)} (got `{err.get('input')}`)"
+        return f"must be one of {', '.join(QUESTION_KINDS)} (got `{excerpt(err.get('input'))}`)"
     if kind == "string_pattern_mismatch":
-        return f"{_ID_RULE} (got `{err.get('input')}`)"
+        return f"{_ID_RULE} (got `{excerpt(err.get('input'))}`)"
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
     if kind in ("tuple_type", "list_type"):
@@ -311,18 +347,39 @@ def _message(err: dict) -> str:
     return _FRIENDLY.get(kind) or str(err["msg"])
 
 
-def load_bank_text(text: str, name: str = "questions.yaml") -> Bank:
-    """Return the Bank described by YAML `text`; raise BankError naming `name` and lines."""
+def _compose(text: str) -> tuple[object, yaml.Node | None]:
+    """Return (data, root node) of YAML text, parsed once by the strict loader."""
+    loader = _StrictLoader(text)
     try:
-        data = yaml.load(text, Loader=_StrictLoader)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    finally:
+        loader.dispose()
+    return data, root
+
+
+def load_bank_text(text: str, name: str = "questions.yaml") -> Bank:
+    """Return the Bank described by YAML `text`; raise BankError naming `name` and lines.
+
+    Bounded whatever the text holds: at most MAX_BANK_NODES values are read, aliases are refused,
+    every message quotes at most a short excerpt of the file, and at most MAX_BANK_PROBLEMS
+    problems are listed.
+    """
+    if len(text) > MAX_BANK_BYTES:
+        raise BankError([BankProblem(name, None, "", f"is larger than {MAX_BANK_BYTES // 1_000_000} MB; is it the right file?")])
+    try:
+        data, root = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        detail = exc.problem or str(exc)
+        detail = excerpt(exc.problem or str(exc), 300)
+        if isinstance(exc, _RefusedYAML):
+            raise BankError([BankProblem(name, line, "", detail)]) from None
         raise BankError([BankProblem(name, line, "", f"not valid YAML: {detail}")]) from None
     except yaml.YAMLError as exc:
-        raise BankError([BankProblem(name, None, "", f"not valid YAML: {exc}")]) from None
+        raise BankError([BankProblem(name, None, "", f"not valid YAML: {excerpt(str(exc), 300)}")]) from None
+    except RecursionError:
+        raise BankError([BankProblem(name, None, "", "is nested too deeply to be a question bank")]) from None
     if not isinstance(data, dict):
         raise BankError([BankProblem(name, 1, "", "must be a mapping with `levels` and `areas` at the top")])
     located = _locate_reference_problems(data, root, name)
@@ -335,9 +392,18 @@ def load_bank_text(text: str, name: str = "questions.yaml") -> Bank:
             message = _message(err)
             if located and not loc and message.startswith(_LOCATED_PREFIXES):
                 continue  # already reported above, with its own line
-            problems.append(BankProblem(name, _line_of(root, loc), _dotted(loc), message))
-        raise BankError(problems) from None
+            problems.append(BankProblem(name, _line_of(root, loc), _dotted(loc), excerpt(message, 300)))
+        raise BankError(_capped(problems)) from None
     return bank
+
+
+def _capped(problems: list[BankProblem]) -> list[BankProblem]:
+    """Return at most MAX_BANK_PROBLEMS problems, the last saying how many more there were."""
+    if len(problems) <= MAX_BANK_PROBLEMS:
+        return problems
+    first = problems[:MAX_BANK_PROBLEMS]
+    more = len(problems) - MAX_BANK_PROBLEMS
+    return first + [BankProblem(first[0].file, None, "", f"and {more:,} more problems (fix these first)")]
 
 
 _LOCATED_PREFIXES = ("ids used twice", "source of ")
@@ -363,13 +429,14 @@ def _locate_reference_problems(data: dict, root: yaml.Node, name: str) -> list[B
         if isinstance(ident, str):
             if ident in seen:
                 problems.append(BankProblem(name, _line_of(root, loc + ("id",)), _dotted(loc + ("id",)),
-                                            f"id `{ident}` is already used at {seen[ident]}"))
+                                            f"id `{excerpt(ident)}` is already used at {seen[ident]}"))
             else:
                 seen[ident] = _dotted(loc)
         source = item.get("source")
         if known is not None and loc[-2:-1] != ("areas",) and isinstance(source, str) and source not in known:
             problems.append(BankProblem(name, _line_of(root, loc + ("source",)), _dotted(loc + ("source",)),
-                                        f"`{source}` is not one of the bank's sources ({', '.join(sorted(map(str, known)))})"))
+                                        excerpt(f"`{excerpt(source)}` is not one of the bank's sources "
+                                                f"({', '.join(sorted(map(str, known)))})", 300)))
 
     for i, area in enumerate(areas):
         visit(area, ("areas", i))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import reprlib
 
 # Characters XML 1.0 cannot hold (and PostgreSQL's text type refuses NUL); lone
 # surrogates cannot be encoded as UTF-8 at all.
@@ -47,6 +48,32 @@ def markdown_literal(value: str) -> str:
     label, all of which Streamlit renders as markdown. Line breaks become spaces.
     """
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", " ".join(value.splitlines()))
+
+
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel, _SHORT_REPR.maxstring, _SHORT_REPR.maxother = 3, 80, 80
+
+
+def excerpt(value: object, limit: int = 60) -> str:
+    """Return at most `limit` characters of value on one line, with "…" where it was cut.
+
+    For messages that quote what someone typed or uploaded: a message never repeats more of a file
+    than a reader needs to find the place, however large the value.
+    """
+    text = value if isinstance(value, str) else _SHORT_REPR.repr(value)  # never walks a huge value whole
+    if len(text) > 4 * limit:
+        text = text[:4 * limit]  # cheap first cut: a value may be megabytes long
+    text = " ".join(clean_text(text).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
+def plotly_literal(value: str) -> str:
+    """Return value escaped to show as typed in a plotly label, tick or hover text, which read a few HTML tags.
+
+    For every name or title a chart shows (a team, an area of a workshop's own bank): `<b>`, `<a href>`
+    and `&amp;` show as typed, never as markup.
+    """
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def check_length(value: str, limit: int = MAX_ANSWER_CHARS, what: str = "This answer") -> str:
