@@ -5,12 +5,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from roadmap.plan import District, Member, Plan, PlanFileError, plan_from_json
+from roadmap.plan import MAX_TABLE_ROWS, MAX_TEAM_MEMBERS, District, Member, Plan, PlanFileError, plan_from_json
 from roadmap.sample import sample_plan
 from roadmap.store import UnknownCodeError
 from roadmap.text import markdown_literal
 from ui.plans import CODE, leave_plan, open_by_code, resume_from_cookie, start_plan
-from ui.state import current_bank, flush_cookie, init_state, notify, plan_session, show_notice
+from ui.state import bounded_editor, current_bank, flush_cookie, init_state, notify, plan_session, show_notice
 
 PLAN_PAGE = "app_pages/plan.py"
 
@@ -50,6 +50,11 @@ with new_tab:
         when = st.date_input("Date of this planning session", value=dt.date.today(), format="YYYY-MM-DD",
                              key="_new:date")
         st.write("Planning team (you can change this later)")
+        # Edits far past the team's limit are dropped before the editor applies them row by row;
+        # a few too many are refused below with the limit.
+        too_many = bounded_editor("_new_team", MAX_TABLE_ROWS, "The planning team")
+        if too_many:
+            st.error(too_many)
         team = st.data_editor(
             pd.DataFrame({"name": pd.Series([], dtype="string"), "role": pd.Series([], dtype="string")}),
             num_rows="dynamic", hide_index=True, width="stretch", key="_new_team",
@@ -57,12 +62,15 @@ with new_tab:
                            "role": st.column_config.TextColumn("Role", max_chars=200)},
         )
         started = st.form_submit_button("Start the plan", type="primary")
-    if started:
+    if started and not too_many:
+        rows = [r for r in team.fillna("").to_dict("records") if str(r["name"]).strip()]
         if not name.strip():
             st.error("Give the district's name to start a plan.")
+        elif len(rows) > MAX_TEAM_MEMBERS:
+            st.error(f"The planning team has {len(rows)} members; a plan can list at most {MAX_TEAM_MEMBERS}. "
+                     "List the core team here and add others later, or name groups (\"Principals\").")
         else:
-            members = [Member(name=str(r["name"]).strip(), role=str(r["role"] or "").strip())
-                       for r in team.fillna("").to_dict("records") if str(r["name"]).strip()]
+            members = [Member(name=str(r["name"]).strip(), role=str(r["role"] or "").strip()) for r in rows]
             start_plan(bank, Plan(district=District(name=name, date=when, team=members)))
             notify("success", "Your plan is started and saved as you go. To carry on later or from another "
                               "device you need its resume code: open \u201cResume code\u201d in the sidebar, "
@@ -78,7 +86,7 @@ with code_tab:
         try:
             open_by_code(bank, code)
         except UnknownCodeError as exc:
-            st.error(str(exc))
+            st.error(markdown_literal(str(exc)))
         else:
             st.switch_page(PLAN_PAGE)
 
@@ -88,7 +96,7 @@ with file_tab:
         try:
             plan = plan_from_json(upload.getvalue())
         except PlanFileError as exc:
-            st.error(str(exc))
+            st.error(markdown_literal(str(exc)))
         else:
             start_plan(bank, plan)
             notify("success", f"Opened the plan for {markdown_literal(plan.district.name) or 'your district'}. It now has its own "
@@ -104,8 +112,8 @@ with sample_tab:
 
 st.subheader("The areas of the roadmap")
 for number, area in enumerate(bank.areas, start=1):
-    st.markdown(f"**{number}. {area.title}**")
-    st.caption(area.summary)
+    st.markdown(f"**{number}. {markdown_literal(area.title)}**")
+    st.caption(markdown_literal(area.summary))
 st.caption("Source: Leading from the Front of the Classroom: A Roadmap for Teacher Leadership that Works "
            "(Aspen Institute Education & Society Program and Leading Educators, 2014).")
 st.page_link("app_pages/facilitator.py", label="Facilitating a workshop of many teams?", icon=":material/co_present:")

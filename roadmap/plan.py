@@ -19,14 +19,24 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .bank import Bank, Question
-from .text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, check_length, clean_text
+from .text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, check_length, clean_text, excerpt
 
 PLAN_FORMAT = "teacher-leadership-plan"
 PLAN_VERSION = 1
 #: A plan file bigger than this is refused before it is parsed.
 MAX_PLAN_FILE_BYTES = 10_000_000
 MAX_TABLE_ROWS = 200
+#: The most columns one table row may carry (the planner's widest table has five).
+MAX_TABLE_COLUMNS = 50
 MAX_TEAM_MEMBERS = 60
+#: The most answers, and separately the most ratings, one plan may hold: many times any real
+#: bank (the planner's has 25 questions and 12 actions), few enough that opening or exporting a
+#: plan is quick whatever a file holds.
+MAX_PLAN_ENTRIES = 2_000
+#: The longest id a plan may use for a question, an action or a table column (the store's column size).
+MAX_KEY_CHARS = 200
+#: The keys of a decision's answer, the only answer that is a mapping.
+DECISION_KEYS = ("pole", "rationale")
 
 # An answer as it appears in the plan file: text, a list of option ids, a list of
 # table rows, or a decision {"pole": id, "rationale": text}.
@@ -55,20 +65,53 @@ def clean_value(value: Any, what: str = "This answer") -> Any:
         return check_length(clean_text(value), MAX_ANSWER_CHARS, what)
     if isinstance(value, list):
         if len(value) > MAX_TABLE_ROWS:
-            raise AnswerError(f"{what} has {len(value)} entries; the limit is {MAX_TABLE_ROWS}.")
+            raise AnswerError(f"{what} has {len(value):,} entries; the limit is {MAX_TABLE_ROWS}.")
         if all(isinstance(v, str) for v in value):
             return [check_length(clean_text(v), MAX_ANSWER_CHARS, what) for v in value]
         if all(isinstance(v, dict) for v in value):
-            return [clean_value(v, what) for v in value]
+            return [_clean_row(v, what) for v in value]
         raise AnswerError(f"{what} mixes kinds of entries.")
     if isinstance(value, dict):
-        out = {}
-        for k, v in value.items():
-            if not isinstance(k, str) or not isinstance(v, str):
-                raise AnswerError(f"{what} must hold only text.")
-            out[clean_text(k)] = check_length(clean_text(v), MAX_ANSWER_CHARS, what)
-        return out
+        unknown = [k for k in value if k not in DECISION_KEYS]
+        if unknown:
+            raise AnswerError(f"{what} is a decision, which holds only \"pole\" and \"rationale\", "
+                              f"not \"{excerpt(unknown[0], 40)}\".")
+        return _clean_row(value, what)
     raise AnswerError(f"{what} must be text, a list or a table, not {type(value).__name__}.")
+
+
+def _clean_row(row: dict, what: str) -> dict[str, str]:
+    """Return a table row (or a decision) with every key and cell cleaned; raise AnswerError if it is not one."""
+    if len(row) > MAX_TABLE_COLUMNS:
+        raise AnswerError(f"{what} has a row of {len(row):,} columns; the limit is {MAX_TABLE_COLUMNS}.")
+    out = {}
+    for k, v in row.items():
+        if not isinstance(k, str) or not isinstance(v, str):
+            raise AnswerError(f"{what} must hold only text.")
+        out[check_key(k, "A column id")] = check_length(clean_text(v), MAX_ANSWER_CHARS, what)
+    return out
+
+
+def check_key(key: object, what: str) -> str:
+    """Return key cleaned; raise AnswerError if it is not text or longer than MAX_KEY_CHARS."""
+    if not isinstance(key, str):
+        raise AnswerError(f"{what} must be text.")
+    if len(key) > MAX_KEY_CHARS:
+        raise AnswerError(f"{what} is {len(key):,} characters long; the limit is {MAX_KEY_CHARS}.")
+    return clean_text(key)
+
+
+def check_entries(entries: object, kind: str) -> None:
+    """Raise AnswerError if a plan's answers or ratings are more than MAX_PLAN_ENTRIES or have a key too long.
+
+    Runs before anything in them is looked at, so a file of a million answers costs almost nothing.
+    """
+    if not isinstance(entries, dict):
+        return
+    if len(entries) > MAX_PLAN_ENTRIES:
+        raise AnswerError(f"This plan has {len(entries):,} {kind}; a plan holds at most {MAX_PLAN_ENTRIES:,}.")
+    for key in entries:
+        check_key(key, f"An id in its {kind}")
 
 
 class _Model(BaseModel):
@@ -116,7 +159,14 @@ class Plan(_Model):
     def _clean_answers(cls, value: Any) -> Any:
         if not isinstance(value, dict):
             return value
-        return {str(k): clean_value(v, f"The answer to {k}") for k, v in value.items()}
+        check_entries(value, "answers")
+        return {check_key(k, "A question id"): clean_value(v, f"The answer to {k}") for k, v in value.items()}
+
+    @field_validator("ratings", mode="before")
+    @classmethod
+    def _bounded_ratings(cls, value: Any) -> Any:
+        check_entries(value, "ratings")
+        return value
 
     # Changing the plan ------------------------------------------------------
 
@@ -190,19 +240,28 @@ def plan_from_json(data: str | bytes) -> Plan:
         raise PlanFileError("This is not a teacher leadership plan file (its \"format\" is not \"teacher-leadership-plan\").")
     if raw.get("version") != PLAN_VERSION:
         raise PlanFileError(
-            f"This plan file has version {raw.get('version')!r}; this planner reads version {PLAN_VERSION}. "
-            "It may come from a newer planner."
+            f"This plan file has version {excerpt(raw.get('version'), 20)}; this planner reads version "
+            f"{PLAN_VERSION}. It may come from a newer planner."
         )
+    try:
+        # Counted before anything is validated: a file of a million answers is refused at once.
+        check_entries(raw.get("answers"), "answers")
+        check_entries(raw.get("ratings"), "ratings")
+        team = raw.get("district", {}).get("team") if isinstance(raw.get("district"), dict) else None
+        if isinstance(team, list) and len(team) > MAX_TEAM_MEMBERS:
+            raise AnswerError(f"This plan's team has {len(team):,} members; the limit is {MAX_TEAM_MEMBERS}.")
+    except AnswerError as exc:
+        raise PlanFileError(str(exc)) from None
     try:
         return Plan.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function"))
-        msg = str(err.get("ctx", {}).get("error") or err["msg"]).removeprefix("Value error, ")
-        more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+        where = excerpt(".".join(str(p) for p in err["loc"] if not str(p).startswith("function")), 60)
+        msg = excerpt(str(err.get("ctx", {}).get("error") or err["msg"]).removeprefix("Value error, "), 240)
+        more = f" (and {exc.error_count() - 1:,} more problems)" if exc.error_count() > 1 else ""
         raise PlanFileError(f"This plan file has a problem at {where}: {msg.rstrip('.')}{more}.") from None
     except (AnswerError, ValueError) as exc:
-        raise PlanFileError(f"This plan file has a problem: {exc}") from None
+        raise PlanFileError(f"This plan file has a problem: {excerpt(str(exc), 240)}") from None
 
 
 def plan_json_schema() -> dict:

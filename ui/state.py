@@ -157,6 +157,26 @@ def store_safe(callback: Callable) -> Callable:
 # (st.context.cookies) but not set them; a same-origin component iframe can.
 
 
+# Table editors ---------------------------------------------------------------
+
+
+def bounded_editor(key: str, max_rows: int, what: str) -> str | None:
+    """Drop a table editor's pending edits when they hold more rows than max_rows; return the message to show.
+
+    Call before drawing the editor. st.data_editor applies each added row to its table one at a time,
+    so an edit of thousands of rows (easy to send by hand) would keep the server busy for minutes;
+    this looks only at the size of the edit, so refusing it costs nothing.
+    """
+    state = st.session_state.get(key)
+    if not isinstance(state, dict):
+        return None
+    sizes = [len(state.get(part) or ()) for part in ("added_rows", "edited_rows", "deleted_rows")]
+    if max(sizes, default=0) <= max_rows:
+        return None
+    del st.session_state[key]
+    return f"{what} can have at most {max_rows} rows. The rows just added were not kept."
+
+
 def device_token_from_browser() -> str | None:
     try:
         value = st.context.cookies.get(COOKIE_NAME)

@@ -10,7 +10,7 @@ import streamlit as st
 from roadmap.bank import Area, Bank
 from roadmap.charts import build_readiness_figure, readiness_alt_text
 from roadmap.document import SECTIONS, DocumentOptions, build_blank_template, build_plan_document, document_filename, to_docx_bytes
-from roadmap.plan import District, Member, progress
+from roadmap.plan import MAX_TABLE_ROWS, MAX_TEAM_MEMBERS, District, Member, progress
 from roadmap.scoring import score_areas
 from roadmap.session import answer_key
 from roadmap.store import PlanLockedError, StaleEntryError
@@ -18,7 +18,7 @@ from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, markdown_literal, sl
 
 from .nav import go
 from .plans import CODE, leave_plan
-from .state import ERRORS, Drawing, notify, plan_session, reseed_widgets, store, store_safe, widget_key
+from .state import ERRORS, Drawing, bounded_editor, notify, plan_session, reseed_widgets, store, store_safe, widget_key
 from .widgets import apply_editor_changes, cut_off, render_action, render_question, value_as_text
 
 # The team --------------------------------------------------------------------
@@ -41,11 +41,16 @@ def _on_district() -> None:
         st.session_state[ERRORS][widget_key("district")] = refusal
         st.session_state[name_key] = current.name  # only reached in the name's own callback
         return
+    rows = [r for r in _team_rows() if (r.get("name") or "").strip()]
+    if len(rows) > MAX_TEAM_MEMBERS:
+        st.session_state[ERRORS][widget_key("district")] = (
+            f"Not saved: the planning team has {len(rows)} members; a plan can list at most {MAX_TEAM_MEMBERS}.")
+        return
     try:
         district = District(
             name=name,
             date=st.session_state.get(widget_key("district", "date"), current.date),
-            team=[Member(name=r["name"], role=r.get("role", "")) for r in _team_rows() if (r.get("name") or "").strip()],
+            team=[Member(name=r["name"], role=r.get("role", "")) for r in rows],
         )
     except (TextTooLongError, ValueError) as exc:
         st.session_state[ERRORS][widget_key("district")] = f"Not saved: {str(exc).splitlines()[0]}"
@@ -70,6 +75,7 @@ def draw_team(bank: Bank) -> None:
     st.text_input("District name", key=name_key, max_chars=MAX_SHORT_CHARS, on_change=_on_district)
     st.date_input("Date of this planning session", key=date_key, format="YYYY-MM-DD", on_change=_on_district)
     st.write("Planning team")
+    too_many = bounded_editor(team_key, MAX_TABLE_ROWS, "The planning team")  # 61 to 200: refused on saving
     st.data_editor(
         pd.DataFrame(st.session_state[widget_key("team", "base")], columns=["name", "role"], dtype="string"),
         key=team_key, num_rows="dynamic", hide_index=True, width="stretch",
@@ -78,6 +84,8 @@ def draw_team(bank: Bank) -> None:
     )
     if "district" not in session.conflicts:
         _on_district()  # saves only if the team table changed
+    if too_many:
+        st.session_state[ERRORS][widget_key("district")] = too_many
     message = st.session_state[ERRORS].get(widget_key("district"))
     if message:
         st.error(message)
@@ -98,8 +106,8 @@ def draw_team(bank: Bank) -> None:
 
 def draw_area(bank: Bank, area: Area, step: int) -> None:
     drawing = Drawing.now()
-    st.header(f"{step}. {area.title}")
-    st.write(area.summary)
+    st.header(f"{step}. {markdown_literal(area.title)}")
+    st.write(markdown_literal(area.summary))
     if area.actions:
         st.subheader("Readiness on the high-impact actions")
         st.caption("The report's high-impact actions for this area. For each, choose where your district "
@@ -135,7 +143,7 @@ def draw_review(bank: Bank) -> None:
 
     with st.expander("Ratings action by action"):
         for area in bank.areas:
-            st.markdown(f"**{area.title}**")
+            st.markdown(f"**{markdown_literal(area.title)}**")
             rows = []
             for action in area.actions:
                 rating = plan.ratings.get(action.id)
@@ -158,10 +166,10 @@ def draw_review(bank: Bank) -> None:
                 parts.append(f"{unrated} action{'s' if unrated != 1 else ''} not rated")
             if unanswered:
                 parts.append(f"{unanswered} question{'s' if unanswered != 1 else ''} not answered")
-            st.markdown(f"**{number}. {area.title}**: " + ", ".join(parts))
+            st.markdown(f"**{number}. {markdown_literal(area.title)}**: " + ", ".join(parts))
             for question_id in area.missing_required:
                 st.text(f"Required: {bank.questions[question_id].text}")
-            st.button(f"Go to {area.title}", key=f"_goto:{area.area_id}", on_click=go, args=(number,))
+            st.button(f"Go to {markdown_literal(area.title)}", key=f"_goto:{area.area_id}", on_click=go, args=(number,))
 
     _downloads(bank)
     _history(bank)
