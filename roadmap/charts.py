@@ -22,6 +22,7 @@ from matplotlib.font_manager import FontProperties
 
 from .bank import Bank
 from .scoring import AreaScore
+from .text import plotly_literal
 
 CHART_TITLE = "Readiness by area, % of the top level (the team's self-assessment)"
 AXIS_TITLE = "Readiness, % of the top level"
@@ -69,8 +70,9 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
     the words "Not rated" instead.
     """
     positions, labels = _level_ticks(bank)
+    titles = [plotly_literal(s.title) for s in scores]  # a workshop's own bank may name its areas anything
     bar = go.Bar(
-        y=[s.title for s in scores],
+        y=titles,
         x=[s.percent for s in scores],  # None: no bar at all, not a zero bar
         orientation="h",
         text=[f"{s.percent}%" if s.percent is not None else "" for s in scores],
@@ -86,14 +88,14 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
         cliponaxis=False,
     )
     annotations = []
-    for score in scores:
+    for score, title in zip(scores, titles):
         # Area names sit above their bars rather than beside them, so the bars keep the
         # whole width on a phone and the names never crowd the axis on a projector.
-        annotations.append(dict(x=0, y=score.title, xref="x", yanchor="bottom", xanchor="left", yshift=24,
-                                showarrow=False, text=score.title, font={"size": 17, "color": _TEXT_COLOUR},
+        annotations.append(dict(x=0, y=title, xref="x", yanchor="bottom", xanchor="left", yshift=24,
+                                showarrow=False, text=title, font={"size": 17, "color": _TEXT_COLOUR},
                                 name="area"))
         if score.percent is None:
-            annotations.append(dict(x=1, y=score.title, xanchor="left", showarrow=False, text=NOT_RATED,
+            annotations.append(dict(x=1, y=title, xanchor="left", showarrow=False, text=NOT_RATED,
                                     font={"size": 18, "color": _TEXT_COLOUR}, name="not-rated"))
     # One Figure built from one layout: plotly checks each add_annotation or update_layout
     # call on its own, which made this chart most of the review page's time on every rerun.
@@ -102,7 +104,7 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
         title={"text": APP_TITLE, "font": {"size": 16}, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         font={"size": 15, "color": _TEXT_COLOUR},
         xaxis={"title": {"text": AXIS_TITLE, "standoff": 12}, "automargin": True, "range": [0, 102],
-               "tickvals": positions, "ticktext": [t.replace("\n", "<br>") for t in labels],
+               "tickvals": positions, "ticktext": [plotly_literal(t).replace("\n", "<br>") for t in labels],
                "tickangle": 0, "tickfont": {"size": 13}, "gridcolor": "#bbbbbb", "fixedrange": True},
         yaxis={"autorange": "reversed", "fixedrange": True, "showticklabels": False},
         plot_bgcolor="white",

@@ -44,7 +44,7 @@ from .scoring import score_areas
 from .store import (
     MemberRating, Store, StoredPlan, TeamCode, TeamProgress, Workshop, WorkshopTeam, answer_key,
 )
-from .text import clean_text, slugify
+from .text import clean_text, plotly_literal, slugify
 
 #: Members this many levels apart (or more) on one action are flagged for discussion.
 DIVERGENCE_GAP = 2
@@ -358,8 +358,9 @@ def build_heatmap(bank: Bank, rows: Sequence[TeamRow]) -> go.Figure:
 
     A cell with nothing rated has no colour and reads "Not rated".
     """
-    areas = [_area_label(n, a.title) for n, a in enumerate(bank.areas, start=1)]
-    teams = [team_label(r.team) for r in rows]
+    # Team names are typed by the facilitator and area titles may come from a workshop's own bank.
+    areas = [plotly_literal(_area_label(n, a.title)) for n, a in enumerate(bank.areas, start=1)]
+    teams = [plotly_literal(team_label(r.team)) for r in rows]
     z = [[c.readiness for c in r.areas] for r in rows]
     text = [[c.readiness_label for c in r.areas] for r in rows]
     figure = go.Figure(go.Heatmap(
@@ -376,11 +377,6 @@ def build_heatmap(bank: Bank, rows: Sequence[TeamRow]) -> go.Figure:
         margin={"l": 20, "r": 20, "t": 110, "b": 20},
     )
     return figure
-
-
-def _plotly_text(text: str) -> str:
-    """Return text for a plotly label, which reads a few HTML tags: shown as typed, never as markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def build_combined_figure(combined: Sequence[CombinedArea]) -> go.Figure:
@@ -417,7 +413,7 @@ def build_combined_figure(combined: Sequence[CombinedArea]) -> go.Figure:
         xaxis={"title": {"text": "Readiness, % of the top level"}, "range": [0, 102], "fixedrange": True,
                "gridcolor": "#bbbbbb"},
         yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True, "tickvals": titles,
-               "ticktext": [f"{_plotly_text(t)}<br><span style='font-size:14px'>{d}</span>"
+               "ticktext": [f"{plotly_literal(t)}<br><span style='font-size:14px'>{d}</span>"
                             for t, d in zip(titles, details)], "ticksuffix": "  "},
         plot_bgcolor="white", paper_bgcolor="white", bargap=0.35, height=200 + 95 * max(len(combined), 1),
         margin={"l": 20, "r": 40, "t": 80, "b": 40}, legend={"orientation": "h", "y": -0.18},

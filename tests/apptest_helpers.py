@@ -4,6 +4,8 @@ move between steps, find a question's widget. Import the fixture with
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -22,6 +24,11 @@ def database_url(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.delenv("ROADMAP_PUBLIC_URL", raising=False)
     return url
+
+
+def as_read(markdown: str) -> str:
+    """Return markdown the page escaped (`text.markdown_literal`) as a reader sees it: the backslashes gone."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
 
 
 def new_app() -> AppTest:

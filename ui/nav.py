@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def step_titles(bank: Bank) -> list[str]:
-    return ["Your team"] + [f"{n}. {a.title}" for n, a in enumerate(bank.areas, start=1)] + ["Review and export"]
+    return ["Your team"] + [f"{n}. {markdown_literal(a.title)}" for n, a in enumerate(bank.areas, start=1)] + ["Review and export"]
 
 
 def current_step(bank: Bank) -> int:

@@ -15,12 +15,12 @@ import pandas as pd
 import streamlit as st
 
 from roadmap.bank import Action, Bank, Question
-from roadmap.plan import AnswerError, normalise_answer
+from roadmap.plan import MAX_TABLE_ROWS, AnswerError, normalise_answer
 from roadmap.session import Conflict, answer_key, rating_key
 from roadmap.store import StoreError, UnknownPlanError
 from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError, markdown_literal
 
-from .state import ERRORS, PLAN_GONE, Drawing, plan_session, store_safe
+from .state import ERRORS, PLAN_GONE, Drawing, bounded_editor, plan_session, store_safe
 
 NOT_CHOSEN = "Not chosen yet"
 
@@ -179,7 +179,8 @@ def _on_rating(action_id: str, level_key: str, note_key: str) -> None:
 
 def _label(question: Question) -> str:
     """Return the question as a widget label, plain text: screen readers read it as it is."""
-    return f"{question.text} (required)" if question.required else question.text
+    text = markdown_literal(question.text)  # bank text, which a workshop's own bank may bring from anyone
+    return f"{text} (required)" if question.required else text
 
 
 def _show_error(key: str, errors: dict[str, str] | None = None) -> None:
@@ -191,7 +192,7 @@ def _show_error(key: str, errors: dict[str, str] | None = None) -> None:
 def _source_line(bank: Bank, source_id: str) -> None:
     source = bank.sources_by_id.get(source_id)
     if source is not None and not source.own:
-        st.caption(source.label)
+        st.caption(markdown_literal(source.label))
 
 
 def render_question(question: Question, bank: Bank, drawing: Drawing | None = None) -> None:
@@ -211,7 +212,7 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
     elif kind == "choice":
         ids = [o.id for o in question.options]
         _seed(key, saved if saved in ids else None)
-        st.radio(_label(question), ids, index=None, key=key, format_func=question.option_label,
+        st.radio(_label(question), ids, index=None, key=key, format_func=lambda i: markdown_literal(question.option_label(i)),
                  on_change=_on_choice, args=(question.id, key))
     elif kind in ("multi_choice", "domains"):
         if kind == "domains":
@@ -225,15 +226,18 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
         st.write(_label(question))
         for (item_id, title, gist), item_key in zip(items, keys):
             _seed(item_key, item_id in chosen)
-            st.checkbox(title, key=item_key, help=None, on_change=_on_checks, args=(question.id, ids, keys))
+            st.checkbox(markdown_literal(title), key=item_key, help=None, on_change=_on_checks, args=(question.id, ids, keys))
             if gist:
-                st.caption(gist)
+                st.caption(markdown_literal(gist))
     elif kind == "table":
         columns = [c.id for c in question.columns]
         base = [{c: str(row.get(c, "")) for c in columns} for row in (saved or []) if isinstance(row, dict)]
         _seed(f"{key}:base", base)
         frame = pd.DataFrame(st.session_state[f"{key}:base"], columns=columns, dtype="string")
         st.write(_label(question))
+        too_many = bounded_editor(key, MAX_TABLE_ROWS, "This table")
+        if too_many:
+            st.session_state[ERRORS][key] = too_many
         st.data_editor(
             frame, key=key, num_rows="dynamic", hide_index=True, width="stretch",
             column_config={c.id: st.column_config.TextColumn(c.label, max_chars=MAX_ANSWER_CHARS) for c in question.columns},
@@ -248,12 +252,12 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
         _seed(pole_key, saved.get("pole") or None)
         _seed(rationale_key, saved.get("rationale", ""))
         st.radio(_label(question), [p.id for p in question.poles], index=None, key=pole_key,
-                 format_func=question.option_label, horizontal=True,
+                 format_func=lambda i: markdown_literal(question.option_label(i)), horizontal=True,
                  on_change=_on_decision, args=(question.id, pole_key, rationale_key))
         st.text_area("Why, and which features sit on each side?", key=rationale_key, height=110,
                      max_chars=MAX_ANSWER_CHARS, on_change=_on_decision, args=(question.id, pole_key, rationale_key))
     if question.help:
-        st.caption(question.help)
+        st.caption(markdown_literal(question.help))
     _source_line(bank, question.source)
     _show_error(error_key, drawing.errors)
     conflict = drawing.session.conflicts.get(answer_key(question.id))
@@ -270,10 +274,10 @@ def render_action(action: Action, bank: Bank, drawing: Drawing | None = None) ->
     _seed(note_key, rating.note if rating else "")
     levels = list(bank.levels)
     st.radio(
-        f"Readiness: {action.text[0].upper()}{action.text[1:]}", [lv.id for lv in levels], index=None,
-        key=level_key, horizontal=True,
-        format_func=lambda i: _level_text(bank, i),
-        captions=[lv.descriptor for lv in levels],
+        f"Readiness: {markdown_literal(action.text[0].upper() + action.text[1:])}", [lv.id for lv in levels],
+        index=None, key=level_key, horizontal=True,
+        format_func=lambda i: markdown_literal(_level_text(bank, i)),
+        captions=[markdown_literal(lv.descriptor) for lv in levels],
         on_change=_on_rating, args=(action.id, level_key, note_key),
     )
     if action.source != "report":  # the area's actions come from the report unless labelled otherwise

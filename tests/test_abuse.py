@@ -1,0 +1,281 @@
+"""One visitor must not be able to hurt everyone else on a shared server: hostile uploads, oversized plans and
+table edits are refused quickly with a short plain message, and nothing already saved changes (issue #11)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+
+import pytest
+
+from roadmap.bank import MAX_BANK_NODES, BankError, load_bank_text
+from roadmap.bounded import check_bank_upload
+from roadmap.plan import MAX_PLAN_ENTRIES, District, Plan, PlanFileError, plan_from_json
+from roadmap.session import PlanSession
+from roadmap.store import Store
+from roadmap.workshop import build_heatmap, dashboard_rows
+
+from .apptest_helpers import as_read, button, click, database_url, key, new_app, run, start_plan  # noqa: F401
+from .conftest import BANK_TEXT, ROOT
+
+PASSPHRASE = "blue heron at the lake"
+#: A link and a remote image, as someone might hide them in a file's key or a bank's help text.
+MARKDOWN_TRAP = "[click](https://evil.example/x) ![pixel](https://evil.example/p.png) **loud**"
+HTML_TRAP = '<a href="https://evil.example">Riverbend</a> <b>bold</b> <img src=x onerror=alert(1)> & co'
+
+
+def alias_bomb(levels: int) -> str:
+    """A bank whose question kind is an alias that stands for 10**levels values (the "billion laughs")."""
+    lines = ["l0: &l0 [x,x,x,x,x,x,x,x,x,x]"]
+    for n in range(1, levels):
+        lines.append(f"l{n}: &l{n} [" + ",".join([f"*l{n - 1}"] * 10) + "]")
+    return BANK_TEXT.replace("    kind: text\n", f"    kind: *l{levels - 1}\n", 1) + "\n" + "\n".join(lines) + "\n"
+
+
+def measured(call):
+    """Return (result or exception, seconds, peak MB of Python allocations) of call()."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        outcome = call()
+    except Exception as exc:  # noqa: BLE001 - the exception is the outcome under test
+        outcome = exc
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    return outcome, seconds, peak
+
+
+# Question banks ------------------------------------------------------------------------------------
+
+
+def test_an_alias_bomb_bank_is_refused_in_under_two_seconds_and_200_mb():
+    outcome, seconds, peak = measured(lambda: load_bank_text(alias_bomb(9), "bomb.yaml"))
+    assert isinstance(outcome, BankError)
+    assert seconds < 2 and peak < 200, (seconds, peak)
+    [problem] = outcome.problems
+    assert "anchors and aliases" in problem.message and len(str(problem)) < 300
+
+
+def test_check_bank_refuses_an_alias_bomb_in_one_short_line(tmp_path):
+    path = tmp_path / "bomb.yaml"
+    path.write_text(alias_bomb(9), encoding="utf-8")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "roadmap", "check-bank", str(path)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=60)
+    assert time.perf_counter() - started < 10
+    assert done.returncode == 1
+    assert "anchors and aliases" in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and len(done.stdout + done.stderr) < 600
+
+
+def test_a_bank_of_too_many_values_is_refused_before_it_is_all_read():
+    flat = "x: [" + ",".join(["abc"] * 400_000) + "]\n"
+    outcome, seconds, _ = measured(lambda: load_bank_text(flat, "big.yaml"))
+    assert isinstance(outcome, BankError) and f"more than {MAX_BANK_NODES:,} values" in str(outcome)
+    assert seconds < 5
+
+
+def test_a_bank_message_quotes_only_a_short_excerpt_of_a_huge_value():
+    huge_kind = "k" * 1_000_000
+    outcome = pytest.raises(BankError, load_bank_text, BANK_TEXT.replace("kind: text", f"kind: {huge_kind}", 1))
+    message = str(outcome.value)
+    assert "must be one of text" in message and len(message) < 400
+
+
+def test_a_bank_with_thousands_of_mistakes_lists_the_first_fifty():
+    areas = "\n".join(f"  - id: a{n}\n    title: A\n    summary: S\n    typo{n}: x" for n in range(300))
+    broken = BANK_TEXT.split("areas:")[0] + "areas:\n" + areas + "\n"
+    with pytest.raises(BankError) as refused:
+        load_bank_text(broken)
+    assert len(refused.value.problems) == 51
+    assert refused.value.problems[-1].message == "and 250 more problems (fix these first)"
+
+
+def test_an_uploaded_bank_is_checked_in_a_bounded_child_process_with_the_same_answer(bank):
+    assert check_bank_upload(BANK_TEXT, "questions.yaml") == bank
+    outcome, seconds, _ = measured(lambda: check_bank_upload(alias_bomb(9), "bomb.yaml"))
+    assert isinstance(outcome, BankError) and "anchors and aliases" in str(outcome)
+    assert seconds < 5
+
+
+def test_the_facilitator_page_refuses_an_alias_bomb_bank_with_a_short_message(database_url):
+    at = new_app()
+    at.switch_page("app_pages/facilitator.py")
+    run(at)
+    at.text_input(key="_fac:new:name").input("Spring Institute")
+    at.text_area(key="_fac:new:names").input("Riverbend")
+    at.file_uploader(key="_fac:new:bank").set_value(("bomb.yaml", alias_bomb(9).encode(), "application/x-yaml"))
+    at.text_input(key="_fac:new:pass").input(PASSPHRASE)
+    at.text_input(key="_fac:new:again").input(PASSPHRASE)
+    started = time.perf_counter()
+    button(at, "Set up the workshop").click()
+    run(at)
+    assert time.perf_counter() - started < 10
+    assert not at.exception
+    [error] = at.error
+    assert "anchors and aliases" in as_read(error.value) and len(error.value) < 600
+    assert Store(database_url).list_workshops() == []
+
+
+# Plan files ----------------------------------------------------------------------------------------
+
+
+def plan_file(**changes) -> bytes:
+    raw = json.loads(Plan(district=District(name="Riverbend")).to_json())
+    raw.update(changes)
+    return json.dumps(raw, separators=(",", ":")).encode()
+
+
+def test_a_plan_file_of_700000_answers_is_refused_in_under_five_seconds():
+    content = plan_file(answers={f"q{n:06}": "" for n in range(700_000)})
+    assert 9_000_000 < len(content) < 10_000_000  # under the 10 MB a plan file may be
+    outcome, seconds, _ = measured(lambda: plan_from_json(content))
+    assert isinstance(outcome, PlanFileError)
+    assert str(outcome) == f"This plan has 700,000 answers; a plan holds at most {MAX_PLAN_ENTRIES:,}."
+    assert seconds < 5
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"ratings": {f"a{n}": {"level": None} for n in range(300_000)}}, "300,000 ratings"),
+    ({"answers": {"q" * 9_800_000: "x"}}, "9,800,000 characters long; the limit is 200"),
+    ({"answers": {"q-tight-loose": {f"k{n}": "" for n in range(640_000)}}}, "holds only \"pole\" and \"rationale\""),
+    ({"answers": {"q-measures": [{f"c{n}": "" for n in range(1_000)}]}}, "row of 1,000 columns; the limit is 50"),
+    ({"district": {"name": "Riverbend", "team": [{"name": f"M{n}"} for n in range(61)]}}, "61 members; the limit is 60"),
+])
+def test_oversized_parts_of_a_plan_file_are_refused_naming_the_limit(changes, expected):
+    with pytest.raises(PlanFileError) as refused:
+        plan_from_json(plan_file(**changes))
+    assert expected in str(refused.value) and len(str(refused.value)) < 300
+
+
+def test_plans_import_and_export_refuse_an_oversized_plan_in_one_plain_line(tmp_path):
+    path = tmp_path / "huge.json"
+    path.write_bytes(plan_file(answers={f"{n:x}": "" for n in range(5_000)}))
+    for command in (["plans", "import", str(path), "--database", f"sqlite:///{tmp_path / 'db.sqlite3'}"],
+                    ["export", str(path), "--out", str(tmp_path / "out.docx")]):
+        done = subprocess.run([sys.executable, "-m", "roadmap", *command], capture_output=True, text=True,
+                              cwd=ROOT, timeout=120)
+        assert done.returncode == 1, command
+        assert done.stderr.strip().count("\n") == 0 and "a plan holds at most 2,000" in done.stderr, done.stderr
+        assert not (tmp_path / "out.docx").exists()
+
+
+def test_a_plan_file_error_that_quotes_a_key_shows_it_as_text_not_a_link(database_url):
+    at = new_app().run()
+    at.file_uploader(key="_upload").set_value(("plan.json", plan_file(**{MARKDOWN_TRAP: 1}), "application/json"))
+    at.run()
+    click(at, "Open this plan file")
+    [error] = at.error
+    assert "problem at" in error.value
+    assert "](" not in error.value.replace("\\]\\(", "") and "\\[click\\]" in error.value
+    assert "[click](https://evil.example/x)" in as_read(error.value)
+
+
+def test_a_large_valid_plan_imports_while_another_team_keeps_saving(tmp_path, bank):
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    store = Store(url)
+    other = store.create_plan(Plan(district=District(name="Lakeside")))
+    session = PlanSession.open(store, bank, other.plan_id)
+    big = Plan(district=District(name="Riverbend"),
+               answers={f"q-extra-{n}": "w" * 4_000 for n in range(MAX_PLAN_ENTRIES)})  # 8 MB, the most allowed
+    failures, waits = [], []
+    importing = threading.Event()
+
+    def import_it():
+        importing.set()
+        Store(url).create_plan(big)
+
+    importer = threading.Thread(target=import_it)
+    importer.start()
+    importing.wait()
+    n = 0
+    while importer.is_alive() or n < 5:
+        started = time.perf_counter()
+        try:
+            session.answer("q-priorities", f"Version {n}")
+        except Exception as exc:  # noqa: BLE001 - any failure is what this test looks for
+            failures.append(exc)
+        waits.append(time.perf_counter() - started)
+        n += 1
+        time.sleep(0.02)
+    importer.join()
+    assert failures == []
+    assert store.load(other.plan_id).plan.answers["q-priorities"] == f"Version {n - 1}"
+    assert len([p for p in store.list_plans() if p.district_name == "Riverbend"]) == 1
+
+
+# Table editors and the team table -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("members, expected", [(61, "61 members; a plan can list at most 60"),
+                                                (5_000, "at most 200 rows")])
+def test_a_team_table_of_61_members_on_the_start_page_is_refused_in_plain_words(database_url, members, expected):
+    at = new_app().run()
+    at.text_input(key="_new:name").input("Riverbend")
+    at.session_state["_new_team"] = {"edited_rows": {}, "deleted_rows": [],
+                                     "added_rows": [{"name": f"Member {n}", "role": ""} for n in range(members)]}
+    started = time.perf_counter()
+    click(at, "Start the plan")
+    assert time.perf_counter() - started < 10
+    assert not at.exception
+    assert any(expected in e.value for e in at.error), [e.value for e in at.error]
+    assert Store(database_url).list_plans() == []
+
+
+def test_an_editor_state_of_5000_added_rows_is_refused_without_applying_them(database_url):
+    at = start_plan(new_app(), "Riverbend")
+    at.button(key="_nav:3").click()
+    run(at)
+    table = key(at, "q-measures")
+    at.session_state[table] = {"edited_rows": {}, "deleted_rows": [],
+                               "added_rows": [{"measure": f"M{n}"} for n in range(5_000)]}
+    started = time.perf_counter()
+    run(at)
+    assert time.perf_counter() - started < 10
+    assert not at.exception
+    assert any("at most 200 rows" in e.value for e in at.error)
+    plan = Store(database_url).list_plans()[0]
+    assert "q-measures" not in Store(database_url).load(plan.plan_id).plan.answers
+
+
+# Literal text ---------------------------------------------------------------------------------------
+
+
+def test_hostile_team_names_are_literal_in_the_heat_map(tmp_path, bank):
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    created = store.create_workshop("Spring", PASSPHRASE, [HTML_TRAP, "Lakeside"], day=dt.date(2026, 3, 14))
+    from roadmap.workshop import progress_groups
+
+    rows = dashboard_rows(bank, store.workshop_progress(created.workshop.workshop_id, progress_groups(bank)),
+                          dt.datetime.now(dt.timezone.utc))
+    figure = build_heatmap(bank, rows)
+    labels = list(figure.data[0].y)
+    shown = next(label for label in labels if "Riverbend" in label)
+    assert "<a" not in shown and "<b>" not in shown and "<img" not in shown
+    assert shown.endswith("&lt;a href=\"https://evil.example\"&gt;Riverbend&lt;/a&gt; &lt;b&gt;bold&lt;/b&gt; "
+                          "&lt;img src=x onerror=alert(1)&gt; &amp; co")
+
+
+def test_a_workshop_banks_help_and_summary_reach_team_pages_as_text(database_url):
+    hostile = BANK_TEXT.replace("summary: >-\n      Work out", f"summary: >-\n      {MARKDOWN_TRAP} Work out", 1)
+    hostile = hostile.replace("could move each one.", f"could move each one. {MARKDOWN_TRAP}", 1)
+    load_bank_text(hostile)  # a valid bank
+    store = Store(database_url)
+    created = store.create_workshop("Spring", PASSPHRASE, ["Riverbend"], bank_yaml=hostile)
+    at = new_app().run()
+    at.text_input(key="_resume:code").input(created.teams[0].code)
+    click(at, "Open the plan")
+    at.button(key="_nav:1").click()
+    run(at)
+    shown = [e.value for kind in (at.markdown, at.caption) for e in kind]
+    trapped = [v for v in shown if "evil.example" in as_read(v)]
+    assert len(trapped) >= 2  # the area's summary and the question's help
+    for value in trapped:
+        assert "](" not in value.replace("\\]\\(", "") and "**" not in value.replace("\\*\\*", ""), value
+        assert MARKDOWN_TRAP in as_read(value)
