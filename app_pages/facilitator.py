@@ -25,7 +25,7 @@ from roadmap.workshop import (
     build_join_cards, combined_alt_text, combined_areas, combined_table, dashboard_rows, document_spreads,
     level_label, progress_groups, team_label, team_names, workshop_bank, zip_name,
 )
-from ui.state import current_bank, notify, show_notice, store, store_problem, store_safe
+from ui.state import client, current_bank, notify, show_notice, store, store_problem, store_safe
 
 FACILITATOR = "facilitator_workshop"  # the id of the workshop this browser tab has unlocked
 NEW_CODES = "facilitator_new_codes"  # (workshop code or None, [TeamCode]) just made, shown until dismissed
@@ -34,11 +34,6 @@ REFRESH_SECONDS = 5
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STATUS_WORDS = {WORKSHOP_OPEN: "Open", WORKSHOP_CLOSED: "Closed: teams can read their plans but not change them",
                 WORKSHOP_ARCHIVED: "Archived"}
-
-
-def client() -> str:
-    # The connection's own address: a header such as X-Forwarded-For could be forged to dodge the slowdown.
-    return st.context.ip_address or "unknown"
 
 
 def sign_out() -> None:

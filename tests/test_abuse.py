@@ -279,3 +279,47 @@ def test_a_workshop_banks_help_and_summary_reach_team_pages_as_text(database_url
     for value in trapped:
         assert "](" not in value.replace("\\]\\(", "") and "**" not in value.replace("\\*\\*", ""), value
         assert MARKDOWN_TRAP in as_read(value)
+
+
+# Who is asking, and one try at a time ---------------------------------------------------------------
+
+
+def test_the_client_address_is_read_from_x_forwarded_for_only_behind_a_trusted_proxy():
+    from roadmap.guard import client_address, trusted_proxies
+
+    proxies = trusted_proxies("127.0.0.1, 10.0.0.0/8, not an address")
+    assert client_address("127.0.0.1", "203.0.113.9", proxies) == "203.0.113.9"
+    # A client may write anything on the left; the right-most address the proxies did not add is the client.
+    assert client_address("10.1.2.3", "1.1.1.1, 203.0.113.9, 10.0.0.5", proxies) == "203.0.113.9"
+    assert client_address("198.51.100.7", "203.0.113.9", proxies) == "198.51.100.7"  # not a proxy: forged
+    assert client_address("127.0.0.1", "203.0.113.9", []) == "127.0.0.1"  # no proxies declared
+    assert client_address("127.0.0.1", "<script>", proxies) == "127.0.0.1"
+    assert client_address(None, None, proxies) == "unknown"
+
+
+def test_a_client_with_a_try_under_way_is_refused_at_once_and_others_are_not():
+    from roadmap.guard import BusyError, ClientGate
+
+    gate = ClientGate("Wait for the answer to your last try.")
+    with gate.one_at_a_time("203.0.113.9"):
+        with pytest.raises(BusyError, match="Wait for the answer"):
+            with gate.one_at_a_time("203.0.113.9"):
+                pass
+        with gate.one_at_a_time("198.51.100.7"):
+            pass
+    with gate.one_at_a_time("203.0.113.9"):  # free again once the first try is answered
+        pass
+
+
+def test_at_most_two_slow_checks_run_at_once_and_the_rest_are_refused_after_a_wait():
+    from roadmap.guard import BusyError, CheckSlots
+
+    slots = CheckSlots(at_once=2, queue_seconds=0.2)
+    with slots.slot(), slots.slot():
+        started = time.perf_counter()
+        with pytest.raises(BusyError, match="try again in a few seconds"):
+            with slots.slot():
+                pass
+        assert 0.15 < time.perf_counter() - started < 2
+    with slots.slot():
+        pass

@@ -10,7 +10,7 @@ from roadmap.plan import Plan
 from roadmap.session import PlanSession
 
 from .state import (
-    DEVICE, SESSION, STEP, WHO, bank_for_plan, device_token_from_browser, forget_device, remember_device,
+    DEVICE, SESSION, STEP, WHO, bank_for_plan, client, device_token_from_browser, forget_device, remember_device,
     reseed_widgets, store,
 )
 
@@ -42,9 +42,7 @@ def start_plan(bank: Bank, plan: Plan, step: int = 1) -> str:
 
 def open_by_code(bank: Bank, code: str) -> None:
     """Open the plan with this resume code; raises store.UnknownCodeError if there is none."""
-    # The connection's own address: a header such as X-Forwarded-For could be forged to dodge the slowdown.
-    client = st.context.ip_address or "unknown"
-    stored = store().open_by_code(code, client=client)
+    stored = store().open_by_code(code, client=client())
     _open(bank, stored.plan_id, display_code(code))
 
 

@@ -157,6 +157,18 @@ def store_safe(callback: Callable) -> Callable:
 # (st.context.cookies) but not set them; a same-origin component iframe can.
 
 
+# Who is asking ----------------------------------------------------------------
+
+
+def client() -> str:
+    """The address wrong codes and sign-ins are counted under: the connection's own, or behind a proxy
+    the operator trusts (ROADMAP_TRUSTED_PROXIES) the client's as that proxy reports it."""
+    from roadmap.guard import client_address
+
+    headers = st.context.headers
+    return client_address(st.context.ip_address, headers.get("X-Forwarded-For") if headers else None)
+
+
 # Table editors ---------------------------------------------------------------
 
 
