@@ -512,7 +512,7 @@ def test_a_database_a_newer_planner_used_is_refused_in_plain_words(database_url,
 
 
 def test_migrations_run_once_in_order_up_to_the_current_version(database_url, monkeypatch):
-    from roadmap import store as store_module
+    from roadmap.store import schema as store_module
 
     Store(database_url).close()  # a database at today's version
     ran = []

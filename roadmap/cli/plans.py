@@ -13,10 +13,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import cli
-from .cli import EXIT_OK, CliError, add_database_option, open_store, print_table, sentence
-from .plan import MAX_PLAN_FILE_BYTES, PlanFileError, overall_percent, plan_from_json, progress
-from .store import UnknownCodeError
+from ..plan import MAX_PLAN_FILE_BYTES, PlanFileError, overall_percent, plan_from_json, progress
+from ..store import UnknownCodeError
+from .common import (
+    EXIT_OK, CliError, add_database_option, load_bank_option, open_store, print_table, sentence, write_output,
+)
 
 #: Who the store records as the author of plans stored from the command line.
 CLI_AUTHOR = "command line"
@@ -48,13 +49,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         except UnknownCodeError as exc:
             raise CliError(f"{code}: {sentence(exc)}") from None
     out = Path(args.out)
-    cli.write_output(out, plan.to_json())
+    write_output(out, plan.to_json())
     print(f"wrote the plan for {plan.district.name or 'a district without a name'} to {out}")
     return EXIT_OK
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    bank = cli._bank(args.bank)
+    bank = load_bank_option(args.bank)
     with open_store(args) as store:
         rows = []
         for summary in store.list_plans():
@@ -95,5 +96,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_database_option(a)
     a.set_defaults(handler=cmd_list)
 
-
-cli.EXTRA_COMMANDS.append(register)

@@ -20,13 +20,14 @@ import os
 import sys
 from pathlib import Path
 
-from . import cli
-from .bank import DEFAULT_BANK_PATH, MAX_BANK_BYTES, Bank, BankError, load_bank_text
-from .cli import EXIT_OK, CliError, add_database_option, open_store, print_table, sentence
-from .document import to_docx_bytes
-from .store import WeakPassphraseError, check_passphrase
-from .workshop import (
+from ..bank import DEFAULT_BANK_PATH, MAX_BANK_BYTES, Bank, BankError, load_bank_text
+from ..document import to_docx_bytes
+from ..store import WeakPassphraseError, check_passphrase
+from ..workshop import (
     PUBLIC_URL_ENV, WorkshopSetupError, build_collect_zip, build_join_cards, team_names, workshop_bank,
+)
+from .common import (
+    EXIT_OK, CliError, add_database_option, load_bank_option, open_store, print_table, sentence, write_output,
 )
 
 PASSPHRASE_ENV = "ROADMAP_FACILITATOR_PASSPHRASE"
@@ -76,7 +77,7 @@ def _workshop_bank_text(path: str) -> str:
 
 
 def _default_bank(args: argparse.Namespace) -> Bank:
-    return cli._bank(args.bank or os.environ.get(BANK_ENV) or str(DEFAULT_BANK_PATH))
+    return load_bank_option(args.bank or os.environ.get(BANK_ENV) or str(DEFAULT_BANK_PATH))
 
 
 def cmd_create(args: argparse.Namespace) -> int:
@@ -94,12 +95,12 @@ def cmd_create(args: argparse.Namespace) -> int:
     except WeakPassphraseError as exc:
         raise CliError(sentence(exc)) from None
     if args.cards:
-        cli.write_output(Path(args.cards), b"")  # a path that cannot be written fails before any code is made
+        write_output(Path(args.cards), b"")  # a path that cannot be written fails before any code is made
     with open_store(args) as store:
         created = store.create_workshop(args.name, passphrase, names, day=args.date, bank_yaml=bank_text,
                                         who=CLI_AUTHOR)
     if args.cards:
-        cli.write_output(Path(args.cards), to_docx_bytes(build_join_cards(created.workshop.name, created.teams, url)))
+        write_output(Path(args.cards), to_docx_bytes(build_join_cards(created.workshop.name, created.teams, url)))
     workshop = created.workshop
     if args.json:
         print(json.dumps({
@@ -132,7 +133,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise CliError(f"the workshop's question bank cannot be used: {exc.problems[0]}") from None
         data = build_collect_zip(store, workshop, bank, dt.date.today())
     out = Path(args.out)
-    cli.write_output(out, data)
+    write_output(out, data)
     count = len(workshop.teams)
     print(f"wrote {count} team plan{'s' if count != 1 else ''}, ratings, progress and the summary of "
           f"{workshop.name} to {out}")
@@ -215,5 +216,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_database_option(a)
     a.set_defaults(handler=cmd_list)
 
-
-cli.EXTRA_COMMANDS.append(register)

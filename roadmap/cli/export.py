@@ -12,9 +12,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from . import cli
-from .cli import EXIT_OK, EXIT_USAGE, CliError
-from .document import (
+from ..document import (
     SECTIONS,
     TEMPLATE_FILENAME,
     DocumentOptions,
@@ -25,7 +23,8 @@ from .document import (
     parse_sections,
     to_docx_bytes,
 )
-from .plan import MAX_PLAN_FILE_BYTES, Plan, PlanFileError, plan_from_json
+from ..plan import MAX_PLAN_FILE_BYTES, Plan, PlanFileError, plan_from_json
+from .common import EXIT_OK, EXIT_USAGE, CliError, load_bank_option, write_output
 
 DEFAULT_FOLDER = Path("exports")
 
@@ -58,19 +57,19 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise CliError("--blank writes the empty workshop template; leave out the plan file", EXIT_USAGE)
         if args.sections is not None or args.omit_unanswered:
             raise CliError("--sections and --omit-unanswered apply to a plan, not to --blank", EXIT_USAGE)
-        bank = cli._bank(args.bank)
+        bank = load_bank_option(args.bank)
         document, name = build_blank_template(bank), TEMPLATE_FILENAME
     else:
         if not args.plan_file:
             raise CliError("give a plan file (PLAN.json), or --blank for the workshop template", EXIT_USAGE)
         options = _options(args)
         plan = _read_plan(args.plan_file)
-        bank = cli._bank(args.bank)
+        bank = load_bank_option(args.bank)
         today = dt.date.today()
         document = build_plan_document(plan, bank, options, today=today)
         name = document_filename(plan, today)
     out = Path(args.out) if args.out else DEFAULT_FOLDER / name
-    cli.write_output(out, to_docx_bytes(document))
+    write_output(out, to_docx_bytes(document))
     print(f"wrote {out}")
     return EXIT_OK
 
@@ -91,5 +90,3 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="leave unanswered questions out instead of marking them \"Not yet answered\"")
     p.set_defaults(handler=cmd_export)
 
-
-cli.EXTRA_COMMANDS.append(register)

@@ -1,0 +1,85 @@
+"""Plans in a database: saved as you go, resumable by code, safe with several devices at once.
+
+This package is the one place that knows SQL (SQLAlchemy Core). `Store` is its
+public face: one object over one Engine, safe to share between threads, whose
+calls each run in their own short transaction. Its parts, one module per job:
+
+    errors.py            every error the store raises, in plain English
+    schema.py            the tables
+    engine.py            where the database is, the Engine, the transaction every call runs in
+    migrate.py           bringing a database's schema up to date when it is opened
+    values.py            entry keys, and entries' values as JSON
+    plan_storage.py      plans, answers, ratings and their history (PlansMixin)
+    device_storage.py    device tokens (DevicesMixin)
+    workshop_storage.py  workshops, teams, closing and locking, members' own ratings (WorkshopsMixin)
+    passphrases.py       the facilitator passphrase's rules and hash
+
+Callers import from `roadmap.store`, never from the modules. Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from ..codes import Throttle
+from .device_storage import DEVICE_TOKEN_DAYS, DevicesMixin
+from .engine import (
+    DATA_DIR_ENV, DATABASE_URL_ENV, SQLITE_BUSY_TIMEOUT_MS, SQLITE_FILE, Database, default_database_url,
+    default_sqlite_path, normalise_url, safe_url,
+)
+from .errors import (
+    DatabaseUnavailableError, PlanLockedError, SchemaTooNewError, StaleEntryError, StoreError, UnknownCodeError,
+    UnknownDeviceError, UnknownPlanError, UnknownTeamError, UnknownVersionError, UnknownWorkshopError,
+    WeakPassphraseError, WorkshopAccessError, WorkshopArchivedError, WorkshopNotOpenError,
+)
+from .migrate import bring_up_to_date
+from .passphrases import (
+    MAX_PASSPHRASE_CHARS, MIN_PASSPHRASE_CHARS, check_passphrase, hash_passphrase, verify_passphrase,
+)
+from .plan_storage import Created, HistoryEntry, PlanSummary, PlansMixin, StoredPlan
+from .schema import (
+    MAX_WORKSHOP_NAME_CHARS, SCHEMA_VERSION, UTCDateTime, device_tokens, entries, history, member_ratings,
+    metadata, plans, schema_info, workshop_teams, workshops,
+)
+from .values import DISTRICT_KEY, answer_key, rating_key
+from .workshop_storage import (
+    MAX_STANDALONE_REMEMBERED, WORKSHOP_ARCHIVED, WORKSHOP_CLOSED, WORKSHOP_OPEN, WORKSHOP_STATUSES,
+    CreatedWorkshop, MemberRating, PlanWorkshop, TeamCode, TeamProgress, Workshop, WorkshopsMixin, WorkshopSummary,
+    WorkshopTeam,
+)
+
+
+class Store(PlansMixin, DevicesMixin, WorkshopsMixin, Database):
+    """Plans in one database. Safe to share between threads.
+
+    url: a SQLAlchemy URL; None means `default_database_url()`. sleep: how to
+    wait after a wrong resume code (tests pass a recorder instead of time.sleep).
+    Opening brings the database's schema up to date (migrate.py). Raises
+    DatabaseUnavailableError when the database cannot be reached, and
+    SchemaTooNewError for a database a newer planner has used.
+    """
+
+    def __init__(self, url: str | None = None, *, sleep: Callable[[float], None] = time.sleep,
+                 throttle: Throttle | None = None):
+        super().__init__(url)
+        self._sleep = sleep
+        self.throttle = throttle or Throttle()
+        self._standalone: set[str] = set()  # plan ids known to be in no workshop (see _is_locked)
+        bring_up_to_date(self)
+
+
+__all__ = [
+    "DATABASE_URL_ENV", "DATA_DIR_ENV", "DEVICE_TOKEN_DAYS", "DISTRICT_KEY", "MAX_PASSPHRASE_CHARS",
+    "MAX_STANDALONE_REMEMBERED", "MAX_WORKSHOP_NAME_CHARS", "MIN_PASSPHRASE_CHARS", "SCHEMA_VERSION",
+    "SQLITE_BUSY_TIMEOUT_MS", "SQLITE_FILE", "WORKSHOP_ARCHIVED", "WORKSHOP_CLOSED", "WORKSHOP_OPEN",
+    "WORKSHOP_STATUSES", "Created", "CreatedWorkshop", "DatabaseUnavailableError", "HistoryEntry", "MemberRating",
+    "PlanLockedError", "PlanSummary", "PlanWorkshop", "SchemaTooNewError", "StaleEntryError", "Store",
+    "StoreError", "StoredPlan", "TeamCode", "TeamProgress", "UTCDateTime", "UnknownCodeError",
+    "UnknownDeviceError", "UnknownPlanError", "UnknownTeamError", "UnknownVersionError", "UnknownWorkshopError",
+    "WeakPassphraseError", "Workshop", "WorkshopAccessError", "WorkshopArchivedError", "WorkshopNotOpenError",
+    "WorkshopSummary", "WorkshopTeam", "answer_key", "check_passphrase", "default_database_url",
+    "default_sqlite_path", "device_tokens", "entries", "hash_passphrase", "history", "member_ratings", "metadata",
+    "normalise_url", "plans", "rating_key", "safe_url", "schema_info", "verify_passphrase", "workshop_teams",
+    "workshops",
+]

@@ -1,0 +1,142 @@
+"""Where the database is, the one Engine over it, and the short transaction every call runs in.
+
+The database is `DATABASE_URL` (PostgreSQL via psycopg) or, by default, the
+SQLite file `data/roadmap.sqlite3` under the repository (folder:
+`ROADMAP_DATA_DIR`). One Engine (one connection pool) serves every thread.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from .errors import DatabaseUnavailableError, StoreError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+DATA_DIR_ENV = "ROADMAP_DATA_DIR"
+DATABASE_URL_ENV = "DATABASE_URL"
+SQLITE_FILE = "roadmap.sqlite3"
+#: How long SQLite waits for another writer before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+
+def default_sqlite_path() -> Path:
+    """Return the SQLite file used without DATABASE_URL: roadmap.sqlite3 in ROADMAP_DATA_DIR or data/."""
+    return Path(os.environ.get(DATA_DIR_ENV, "").strip() or REPO_ROOT / "data") / SQLITE_FILE
+
+
+def default_database_url() -> str:
+    """Return DATABASE_URL if set, else the URL of default_sqlite_path()."""
+    return os.environ.get(DATABASE_URL_ENV, "").strip() or f"sqlite:///{default_sqlite_path()}"
+
+
+def normalise_url(url: str) -> URL:
+    """Return url parsed, with postgres:// and postgresql:// meaning PostgreSQL through psycopg 3.
+
+    Raises StoreError when url is not a database URL.
+    """
+    text = url.strip()
+    for prefix in ("postgres://", "postgresql://"):
+        if text.startswith(prefix):
+            text = "postgresql+psycopg://" + text[len(prefix):]
+    try:
+        return make_url(text)
+    except ArgumentError:
+        raise StoreError(f"{url!r} is not a database URL (expected sqlite:///FILE or postgresql://...).") from None
+
+
+def safe_url(url: URL) -> str:
+    """Return url as text without its password."""
+    return url._replace(password=None).render_as_string(hide_password=True)
+
+
+
+def make_engine(url: URL) -> Engine:
+    """Return the Engine for url: a pool sized for a room of teams; SQLite in WAL mode with writers
+    taking the write lock up front. Raises StoreError for an in-memory SQLite database."""
+    # A workshop is ~40 people saving at once; each call holds a connection for
+    # milliseconds, so a modest pool with room to overflow serves them all.
+    pool = dict(pool_size=10, max_overflow=40, pool_timeout=30)
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_recycle=1800, **pool)
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        raise StoreError("Use a SQLite file for plans (sqlite:///path/to/file.sqlite3), not an in-memory database.")
+    engine = create_engine(url, **pool)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # A writer takes the write lock up front (waiting up to busy_timeout), so it
+        # can never fail halfway because another writer committed after it read.
+        immediate = conn.get_execution_options().get("roadmap_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def reason(exc: DBAPIError) -> str:
+    """Return the first line of the driver's message, which is the useful part."""
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    return (text.strip().splitlines() or ["unknown error"])[0]
+
+
+class Database:
+    """One database and its Engine; every other part of the Store runs its calls through _transaction.
+
+    url: a SQLAlchemy URL; None means `default_database_url()` (whose folder is
+    made if missing). Raises StoreError for a URL that is not a database's.
+    """
+
+    def __init__(self, url: str | None = None):
+        if url is None and not os.environ.get(DATABASE_URL_ENV, "").strip():
+            folder = default_sqlite_path().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"Cannot create the data folder {folder}: {exc.strerror or exc}") from None
+        self.url = normalise_url(url if url is not None else default_database_url())
+        self.engine = make_engine(self.url)
+        self._writer = self.engine.execution_options(roadmap_write=True)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _transaction(self, write: bool = False, plan_id: str | None = None,
+                     key: str | None = None) -> Iterator[Connection]:
+        engine = self._writer if write else self.engine
+        try:
+            conn = engine.connect()
+        except DBAPIError as exc:
+            raise DatabaseUnavailableError(safe_url(self.url), reason(exc)) from exc
+        except PoolTimeoutError as exc:
+            raise StoreError("The database is busy with other saves; try again in a moment.", plan_id, key) from exc
+        with conn:
+            try:
+                with conn.begin():
+                    yield conn
+            except DBAPIError as exc:
+                doing = "save" if write else "read"
+                where = ", ".join(x for x in (f"plan {plan_id}" if plan_id else "", key or "") if x)
+                raise StoreError(f"The database could not {doing} ({where or 'no plan'}): {reason(exc)}",
+                                 plan_id, key) from exc

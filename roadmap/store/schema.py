@@ -1,0 +1,131 @@
+"""The tables: every plan, answer, version, device and workshop the planner stores.
+
+Each piece of a plan a person can save is its own row in `entries`, keyed
+`q:<question id>` (an answer), `r:<action id>` (a rating) or `district` (the
+district and team), with a version; every change is also a row in `history`.
+A workshop's teams are ordinary plans linked to it in `workshop_teams`.
+"""
+
+from __future__ import annotations
+
+from datetime import timezone
+from typing import Callable
+
+from sqlalchemy import (
+    Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeDecorator
+
+#: The longest workshop, team or member name.
+MAX_WORKSHOP_NAME_CHARS = 200
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always read back as an aware UTC datetime (SQLite keeps none)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+metadata = MetaData()
+
+plans = Table(
+    "plans", metadata,
+    Column("id", String(32), primary_key=True),  # uuid4 hex, never shown
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("district_name", Text, nullable=False, default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+entries = Table(
+    "entries", metadata,
+    Column("plan_id", String(32), ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("value", Text, nullable=False),  # JSON
+    Column("version", Integer, nullable=False),
+    # Answered (not empty), rated (has a level) or named: what list_plans counts.
+    Column("filled", Boolean, nullable=False),
+    Column("updated_by", Text, nullable=False, default=""),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+history = Table(
+    "history", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("plan_id", String(32), ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_by", Text, nullable=False, default=""),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("plan_id", "key", "version", name="history_one_row_per_version"),
+)
+
+device_tokens = Table(
+    "device_tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("plan_id", String(32), ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen", UTCDateTime, nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+    Column("step", Integer, nullable=False, default=0),
+    # The resume code sealed with a key only the token's holder can derive (see _seal_code), or NULL.
+    Column("sealed_code", String(40), nullable=True),
+)
+Index("device_tokens_by_plan", device_tokens.c.plan_id)
+# Workshops: a facilitator's many teams at once (see workshop_storage.py).
+
+workshops = Table(
+    "workshops", metadata,
+    Column("id", String(32), primary_key=True),  # uuid4 hex, never shown
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("date", Date, nullable=True),
+    Column("bank_yaml", Text, nullable=True),  # the workshop's own question bank; NULL: the app's bank
+    Column("passphrase_hash", Text, nullable=False),  # argon2id
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+workshop_teams = Table(
+    "workshop_teams", metadata,
+    Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
+    # A plan is in one workshop at most; deleting the plan takes it out of its workshop.
+    Column("plan_id", String(32), ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True, unique=True),
+    Column("team_name", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+member_ratings = Table(
+    "member_ratings", metadata,
+    Column("plan_id", String(32), ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True),
+    Column("member", String(MAX_WORKSHOP_NAME_CHARS), primary_key=True),
+    Column("action_id", String(200), primary_key=True),
+    Column("level", String(200), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+
+#: The schema this code reads and writes. Databases made before schema_info existed are version 1.
+SCHEMA_VERSION = 1
+#: version -> the step that brings a database from version - 1 to it (see the module's docstring).
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+schema_info = Table(
+    "schema_info", metadata,
+    Column("id", Integer, primary_key=True),  # always 1: one row
+    Column("version", Integer, nullable=False),
+)

@@ -1,0 +1,447 @@
+"""Workshops: a facilitator runs the roadmap with many teams at once.
+
+A workshop has its own code and a facilitator passphrase (kept only as an argon2
+hash); each team is an ordinary plan linked to it, opened with its own resume
+code. While a workshop is closed its plans are read-only (plan_is_locked).
+Members may also rate actions on their own first (member_ratings); the team's
+agreed rating stays the plan's r: entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from ..codes import CodeFormatError, Throttle, code_hash
+from ..plan import District, Plan
+from ..text import clean_text
+from .errors import (
+    StoreError, UnknownTeamError, UnknownWorkshopError, WorkshopAccessError, WorkshopArchivedError,
+    WorkshopNotOpenError,
+)
+from .passphrases import _dummy_hash, hash_passphrase, verify_passphrase
+from .plan_storage import StoredPlan
+from .schema import MAX_WORKSHOP_NAME_CHARS, device_tokens, entries, member_ratings, plans, workshop_teams, workshops
+from .values import _now
+
+WORKSHOP_OPEN, WORKSHOP_CLOSED, WORKSHOP_ARCHIVED = "open", "closed", "archived"
+WORKSHOP_STATUSES = (WORKSHOP_OPEN, WORKSHOP_CLOSED, WORKSHOP_ARCHIVED)
+#: How many plans outside any workshop a Store remembers as such (a save then skips the workshop query).
+MAX_STANDALONE_REMEMBERED = 100_000
+
+
+@dataclass(frozen=True)
+class WorkshopTeam:
+    plan_id: str
+    team_name: str
+    position: int  # 1, 2, ... in the order the teams were added
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """A workshop as stored: `status` is open, closed or archived; `bank_yaml` None means the app's bank."""
+
+    workshop_id: str
+    name: str
+    date: dt.date | None
+    status: str
+    created_at: datetime
+    bank_yaml: str | None
+    teams: tuple[WorkshopTeam, ...]
+
+
+@dataclass(frozen=True)
+class WorkshopSummary:
+    """One line of the operator's list of workshops; last_activity is the newest change to a team's plan."""
+
+    workshop_id: str
+    name: str
+    date: dt.date | None
+    status: str
+    created_at: datetime
+    teams: int
+    last_activity: datetime | None
+
+
+@dataclass(frozen=True)
+class TeamCode:
+    """A team and its join code (its plan's resume code), known only when the plan is created."""
+
+    team: WorkshopTeam
+    code: str
+
+
+@dataclass(frozen=True)
+class CreatedWorkshop:
+    workshop: Workshop
+    code: str  # the workshop code (display form), known only now
+    teams: tuple[TeamCode, ...]
+
+
+@dataclass(frozen=True)
+class PlanWorkshop:
+    """The workshop a plan belongs to, as its team sees it."""
+
+    workshop_id: str
+    name: str
+    status: str
+    team_name: str
+    own_bank: bool
+
+
+@dataclass(frozen=True)
+class MemberRating:
+    """One team member's own rating of one action (a level id)."""
+
+    member: str
+    action_id: str
+    level: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class TeamProgress:
+    """The dashboard's summary of one team: counts, levels and times, never the text of an answer."""
+
+    team: WorkshopTeam
+    district_name: str
+    updated_at: datetime
+    filled: dict[str, int]  # group name -> filled entries (see Store.workshop_progress)
+    ratings: dict[str, str]  # action id -> level id of the team's rating
+    raters: int  # members who rated on their own
+    last_member_rating: datetime | None
+
+    @property
+    def last_activity(self) -> datetime:
+        """Return when anyone in the team last saved anything, their own ratings included."""
+        if self.last_member_rating is None:
+            return self.updated_at
+        return max(self.updated_at, self.last_member_rating)
+
+
+def _clean_name(value: str, what: str) -> str:
+    """Return a name with spaces tidied; raise StoreError if it is empty or too long."""
+    text = " ".join(clean_text(str(value)).split())
+    if not text:
+        raise StoreError(f"{what} is missing.")
+    if len(text) > MAX_WORKSHOP_NAME_CHARS:
+        raise StoreError(f"{what} is {len(text)} characters long; the limit is {MAX_WORKSHOP_NAME_CHARS}.")
+    return text
+
+
+def _check_team_names(new: list[str], existing: list[str]) -> None:
+    if not new:
+        raise StoreError("A workshop needs at least one team.")
+    seen = {n.casefold() for n in existing}
+    for name in new:
+        if name.casefold() in seen:
+            raise StoreError(f"There is already a team called {name}; give each team its own name.")
+        seen.add(name.casefold())
+
+
+class WorkshopsMixin:
+    """The Store's workshops, their teams, closing and locking, and members' own ratings (see Store)."""
+
+    throttle: Throttle
+    _sleep: Callable[[float], None]
+    _standalone: set[str]  # plan ids known to be in no workshop (see _is_locked)
+
+    def create_workshop(self, name: str, passphrase: str, team_names: list[str], *, day: dt.date | None = None,
+                        bank_yaml: str | None = None, who: str = "") -> CreatedWorkshop:
+        """Store a workshop and one new plan per team; return its code and each team's join code.
+
+        A team's join code is its plan's resume code. Only hashes of the codes and an
+        argon2 hash of the passphrase are stored. Each team's plan starts with the team's
+        name as its district name and the workshop's date. Raises WeakPassphraseError,
+        and StoreError for a missing name, no teams or a team name given twice.
+        """
+        name = _clean_name(name, "The workshop's name")
+        names = [_clean_name(n, "A team's name") for n in team_names]
+        _check_team_names(names, [])
+        secret = hash_passphrase(passphrase)  # slow on purpose: done before any lock is taken
+        workshop_id, now = uuid.uuid4().hex, _now()
+        with self._transaction(write=True) as conn:
+            code = self._unused_code(conn, workshops)
+            conn.execute(insert(workshops).values(
+                id=workshop_id, code_hash=code_hash(code), name=name, date=day, bank_yaml=bank_yaml,
+                passphrase_hash=secret, status=WORKSHOP_OPEN, created_at=now))
+            teams = self._insert_teams(conn, workshop_id, names, day, who, first_position=1)
+        return CreatedWorkshop(self.workshop(workshop_id), code, tuple(teams))
+
+    def add_teams(self, workshop_id: str, team_names: list[str], who: str = "") -> list[TeamCode]:
+        """Add teams (each with a new plan) to an open workshop; return their join codes.
+
+        Raises UnknownWorkshopError, WorkshopNotOpenError, and StoreError for a team name
+        the workshop already has.
+        """
+        names = [_clean_name(n, "A team's name") for n in team_names]
+        with self._transaction(write=True) as conn:
+            head = self._lock_workshop(conn, workshop_id)
+            if head.status != WORKSHOP_OPEN:
+                raise WorkshopNotOpenError(head.status)
+            existing = conn.execute(select(workshop_teams.c.team_name, workshop_teams.c.position)
+                                    .where(workshop_teams.c.workshop_id == workshop_id)).all()
+            _check_team_names(names, [r.team_name for r in existing])
+            first = max((r.position for r in existing), default=0) + 1
+            return self._insert_teams(conn, workshop_id, names, head.date, who, first_position=first)
+
+    def _insert_teams(self, conn: Connection, workshop_id: str, names: list[str], day: dt.date | None,
+                      who: str, first_position: int) -> list[TeamCode]:
+        teams = []
+        for position, team_name in enumerate(names, start=first_position):
+            plan_id, code = self._insert_plan(conn, Plan(district=District(name=team_name, date=day)), who)
+            conn.execute(insert(workshop_teams).values(workshop_id=workshop_id, plan_id=plan_id,
+                                                       team_name=team_name, position=position))
+            teams.append(TeamCode(WorkshopTeam(plan_id, team_name, position), code))
+        return teams
+    def _lock_workshop(self, conn: Connection, workshop_id: str):
+        row = conn.execute(select(workshops).where(workshops.c.id == workshop_id).with_for_update()).first()
+        if row is None:
+            raise UnknownWorkshopError()
+        return row
+
+    def open_workshop(self, code: str, passphrase: str, client: str = "") -> Workshop:
+        """Return the workshop with this code when passphrase is its facilitator passphrase.
+
+        Raises WorkshopAccessError, the same for a wrong code and a wrong passphrase,
+        each time from the same client a little later (codes.Throttle); and
+        WorkshopArchivedError once the workshop is archived. The passphrase is never
+        stored, logged or put in an error.
+        """
+        try:
+            wanted: str | None = code_hash(code)
+        except CodeFormatError:
+            wanted = None
+        row = None
+        if wanted is not None:
+            with self._transaction() as conn:
+                row = conn.execute(select(workshops.c.id, workshops.c.code_hash, workshops.c.passphrase_hash,
+                                          workshops.c.status).where(workshops.c.code_hash == wanted)).first()
+        # A missing workshop costs one argon2 check too, so timing does not tell codes apart.
+        matches = verify_passphrase(row.passphrase_hash if row is not None else _dummy_hash(), passphrase)
+        key = f"workshop:{client}"
+        if row is None or not matches or not hmac.compare_digest(row.code_hash, wanted or ""):
+            self._sleep(self.throttle.failed(key))
+            raise WorkshopAccessError()
+        self.throttle.succeeded(key)
+        if row.status == WORKSHOP_ARCHIVED:
+            raise WorkshopArchivedError()
+        return self.workshop(row.id)
+
+    def list_workshops(self) -> list[WorkshopSummary]:
+        """Return every workshop, newest first, with its team count and last activity (for the server's
+        operator; codes are never stored, so never listed)."""
+        teams = (select(workshop_teams.c.workshop_id, func.count().label("teams"),
+                        func.max(plans.c.updated_at).label("last_activity"))
+                 .select_from(workshop_teams.join(plans, plans.c.id == workshop_teams.c.plan_id))
+                 .group_by(workshop_teams.c.workshop_id).subquery())
+        query = (select(workshops.c.id, workshops.c.name, workshops.c.date, workshops.c.status,
+                        workshops.c.created_at, teams.c.teams, teams.c.last_activity)
+                 .select_from(workshops.outerjoin(teams, teams.c.workshop_id == workshops.c.id))
+                 .order_by(workshops.c.created_at.desc(), workshops.c.id))
+        with self._transaction() as conn:
+            rows = conn.execute(query).all()
+        return [WorkshopSummary(r.id, r.name, r.date, r.status, r.created_at, int(r.teams or 0),
+                                r.last_activity) for r in rows]
+
+    def workshop(self, workshop_id: str) -> Workshop:
+        """Return the workshop and its teams in order; raise UnknownWorkshopError."""
+        with self._transaction() as conn:
+            row = conn.execute(select(workshops).where(workshops.c.id == workshop_id)).first()
+            if row is None:
+                raise UnknownWorkshopError()
+            teams = conn.execute(select(workshop_teams).where(workshop_teams.c.workshop_id == workshop_id)
+                                 .order_by(workshop_teams.c.position)).all()
+        return Workshop(row.id, row.name, row.date, row.status, row.created_at, row.bank_yaml,
+                        tuple(WorkshopTeam(t.plan_id, t.team_name, t.position) for t in teams))
+
+    def set_workshop_status(self, workshop_id: str, status: str) -> Workshop:
+        """Close (teams can read, not change, their plans), reopen or archive a workshop; return it.
+
+        Archiving is for good: the teams carry on alone with their codes and the
+        facilitator can no longer open it. Raises UnknownWorkshopError, and StoreError
+        for a change an archived workshop cannot make.
+        """
+        if status not in WORKSHOP_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(WORKSHOP_STATUSES)}, not {status!r}")
+        with self._transaction(write=True) as conn:
+            head = self._lock_workshop(conn, workshop_id)
+            if head.status == WORKSHOP_ARCHIVED and status != WORKSHOP_ARCHIVED:
+                raise WorkshopArchivedError()
+            if status == WORKSHOP_CLOSED:
+                # Wait for saves already past their check (they hold their plan row: see _touch).
+                conn.execute(select(plans.c.id).where(plans.c.id.in_(
+                    select(workshop_teams.c.plan_id).where(workshop_teams.c.workshop_id == workshop_id)))
+                    .with_for_update()).all()
+            conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(status=status))
+        return self.workshop(workshop_id)
+
+    def reissue_team_code(self, workshop_id: str, plan_id: str) -> TeamCode:
+        """Give a team that lost its join code a new one; return it. The old code stops opening the plan.
+
+        Devices already in the plan stay in it (the team carries on) but no longer show the old code.
+        Raises UnknownWorkshopError, and UnknownTeamError if the plan is not one of the workshop's teams.
+        """
+        with self._transaction(write=True) as conn:
+            self._lock_workshop(conn, workshop_id)
+            team = conn.execute(select(workshop_teams).where(workshop_teams.c.workshop_id == workshop_id,
+                                                             workshop_teams.c.plan_id == plan_id)).first()
+            if team is None:
+                raise UnknownTeamError()
+            code = self._unused_code(conn)
+            conn.execute(update(plans).where(plans.c.id == plan_id).values(code_hash=code_hash(code)))
+            conn.execute(update(device_tokens).where(device_tokens.c.plan_id == plan_id).values(sealed_code=None))
+        return TeamCode(WorkshopTeam(plan_id, team.team_name, team.position), code)
+
+    def remove_team(self, workshop_id: str, plan_id: str) -> None:
+        """Take a team out of the workshop. Its plan, ratings and code are kept: the team carries on alone.
+
+        Raises UnknownWorkshopError, and UnknownTeamError if the plan is not one of its teams.
+        """
+        with self._transaction(write=True) as conn:
+            self._lock_workshop(conn, workshop_id)
+            result = conn.execute(delete(workshop_teams).where(workshop_teams.c.workshop_id == workshop_id,
+                                                               workshop_teams.c.plan_id == plan_id))
+            if result.rowcount == 0:
+                raise UnknownTeamError()
+
+    def workshop_of_plan(self, plan_id: str) -> PlanWorkshop | None:
+        """Return the workshop plan_id belongs to (name, status, whether it has its own bank), or None."""
+        with self._transaction(plan_id=plan_id) as conn:
+            row = conn.execute(
+                select(workshops.c.id, workshops.c.name, workshops.c.status, workshop_teams.c.team_name,
+                       workshops.c.bank_yaml.is_not(None).label("own_bank"))
+                .select_from(workshop_teams.join(workshops, workshops.c.id == workshop_teams.c.workshop_id))
+                .where(workshop_teams.c.plan_id == plan_id)).first()
+        if row is None:
+            return None
+        return PlanWorkshop(row.id, row.name, row.status, row.team_name, bool(row.own_bank))
+
+    def workshop_bank_text(self, plan_id: str) -> str | None:
+        """Return the question bank (YAML) of the workshop plan_id belongs to, or None if it uses the default."""
+        with self._transaction(plan_id=plan_id) as conn:
+            return conn.execute(
+                select(workshops.c.bank_yaml)
+                .select_from(workshop_teams.join(workshops, workshops.c.id == workshop_teams.c.workshop_id))
+                .where(workshop_teams.c.plan_id == plan_id)).scalar()
+
+    def plan_is_locked(self, plan_id: str) -> bool:
+        """Return True while plan_id belongs to a closed workshop: its team can read it but not change it."""
+        with self._transaction(plan_id=plan_id) as conn:
+            return self._is_locked(conn, plan_id)
+
+    def _is_locked(self, conn: Connection, plan_id: str) -> bool:
+        if plan_id in self._standalone:
+            return False
+        status = conn.execute(
+            select(workshops.c.status)
+            .select_from(workshop_teams.join(workshops, workshops.c.id == workshop_teams.c.workshop_id))
+            .where(workshop_teams.c.plan_id == plan_id)).scalar()
+        if status is None:
+            # A plan joins a workshop only in the transaction that makes it (_insert_teams), so one
+            # seen outside any workshop never joins one: its saves need not ask again.
+            if len(self._standalone) >= MAX_STANDALONE_REMEMBERED:
+                self._standalone.clear()
+            self._standalone.add(plan_id)
+            return False
+        return status == WORKSHOP_CLOSED
+
+    # Each member's own ratings --------------------------------------------------
+
+    def save_member_rating(self, plan_id: str, member: str, action_id: str, level: str | None) -> None:
+        """Save one team member's own rating of an action (None removes it); the plan's rating is untouched.
+
+        Raises UnknownPlanError, PlanLockedError while its workshop is closed, and
+        StoreError for a member without a name.
+        """
+        member = _clean_name(member, "Your name")
+        with self._transaction(write=True, plan_id=plan_id, key=f"member:{action_id}") as conn:
+            self._touch(conn, plan_id)  # a member's rating is activity on the plan too
+            where = (member_ratings.c.plan_id == plan_id, member_ratings.c.member == member,
+                     member_ratings.c.action_id == action_id)
+            if level is None:
+                conn.execute(delete(member_ratings).where(*where))
+                return
+            now = _now()
+            if conn.execute(update(member_ratings).where(*where).values(level=level, updated_at=now)).rowcount:
+                return
+            try:
+                with conn.begin_nested():
+                    conn.execute(insert(member_ratings).values(plan_id=plan_id, member=member, action_id=action_id,
+                                                               level=level, updated_at=now))
+            except IntegrityError:  # the same person saved from a second device at the same moment
+                conn.execute(update(member_ratings).where(*where).values(level=level, updated_at=now))
+
+    def member_ratings(self, plan_id: str) -> list[MemberRating]:
+        """Return every member's own ratings of the plan's actions, by member then action."""
+        with self._transaction(plan_id=plan_id) as conn:
+            rows = conn.execute(select(member_ratings).where(member_ratings.c.plan_id == plan_id)
+                                .order_by(member_ratings.c.member, member_ratings.c.action_id)).all()
+        return [MemberRating(r.member, r.action_id, r.level, r.updated_at) for r in rows]
+
+    def workshop_member_ratings(self, workshop_id: str) -> dict[str, list[MemberRating]]:
+        """Return the members' own ratings of each of the workshop's plans, keyed by plan id."""
+        team_plans = select(workshop_teams.c.plan_id).where(workshop_teams.c.workshop_id == workshop_id)
+        with self._transaction() as conn:
+            rows = conn.execute(select(member_ratings).where(member_ratings.c.plan_id.in_(team_plans))
+                                .order_by(member_ratings.c.plan_id, member_ratings.c.member,
+                                          member_ratings.c.action_id)).all()
+        out: dict[str, list[MemberRating]] = {}
+        for r in rows:
+            out.setdefault(r.plan_id, []).append(MemberRating(r.member, r.action_id, r.level, r.updated_at))
+        return out
+
+    # The facilitator's summary --------------------------------------------------
+
+    def workshop_progress(self, workshop_id: str, groups: dict[str, list[str]]) -> list[TeamProgress]:
+        """Return one summary per team, in order, without reading any answer's text.
+
+        groups maps a name to entry keys (say, the answer keys of one area); each
+        summary counts its plan's filled entries in every group. It also holds the
+        plan's rating levels (the r: entries only), last change, and how many members
+        have rated on their own and when last. Raises UnknownWorkshopError.
+        """
+        names = list(groups)
+        team_plans = select(workshop_teams.c.plan_id).where(workshop_teams.c.workshop_id == workshop_id)
+        sums = [func.sum(case((entries.c.key.in_(list(groups[n])) & entries.c.filled, 1), else_=0)).label(f"g{i}")
+                for i, n in enumerate(names)]
+        counts = (select(entries.c.plan_id, *sums).where(entries.c.plan_id.in_(team_plans))
+                  .group_by(entries.c.plan_id).subquery())
+        members = (select(member_ratings.c.plan_id, func.count(func.distinct(member_ratings.c.member)).label("raters"),
+                          func.max(member_ratings.c.updated_at).label("last_rated"))
+                   .where(member_ratings.c.plan_id.in_(team_plans)).group_by(member_ratings.c.plan_id).subquery())
+        query = (select(workshop_teams.c.plan_id, workshop_teams.c.team_name, workshop_teams.c.position,
+                        plans.c.district_name, plans.c.updated_at, members.c.raters, members.c.last_rated,
+                        *[counts.c[f"g{i}"] for i in range(len(names))])
+                 .select_from(workshop_teams.join(plans, plans.c.id == workshop_teams.c.plan_id)
+                              .outerjoin(counts, counts.c.plan_id == workshop_teams.c.plan_id)
+                              .outerjoin(members, members.c.plan_id == workshop_teams.c.plan_id))
+                 .where(workshop_teams.c.workshop_id == workshop_id).order_by(workshop_teams.c.position))
+        with self._transaction() as conn:
+            if conn.execute(select(workshops.c.id).where(workshops.c.id == workshop_id)).first() is None:
+                raise UnknownWorkshopError()
+            rows = conn.execute(query).all()
+            levels = conn.execute(select(entries.c.plan_id, entries.c.key, entries.c.value).where(
+                entries.c.plan_id.in_(team_plans), entries.c.key.like("r:%"), entries.c.filled)).all()
+        ratings: dict[str, dict[str, str]] = {}
+        for r in levels:
+            level = json.loads(r.value).get("level")
+            if level is not None:
+                ratings.setdefault(r.plan_id, {})[r.key[2:]] = level
+        return [TeamProgress(WorkshopTeam(r.plan_id, r.team_name, r.position), r.district_name, r.updated_at,
+                             {n: int(r._mapping[f"g{i}"] or 0) for i, n in enumerate(names)},
+                             ratings.get(r.plan_id, {}), int(r.raters or 0), r.last_rated)
+                for r in rows]
+
+    def workshop_plans(self, workshop_id: str) -> list[tuple[WorkshopTeam, StoredPlan]]:
+        """Return every team with its whole stored plan, in order (for collecting them at the end)."""
+        return [(team, self.load(team.plan_id)) for team in self.workshop(workshop_id).teams]
