@@ -7,7 +7,7 @@ import streamlit as st
 
 from roadmap.plan import MAX_TABLE_ROWS, MAX_TEAM_MEMBERS, District, Member, Plan, PlanFileError, plan_from_json
 from roadmap.sample import sample_plan
-from roadmap.store import UnknownCodeError
+from roadmap.store import TryLaterError, UnknownCodeError
 from roadmap.text import markdown_literal
 from ui.plans import CODE, leave_plan, open_by_code, resume_from_cookie, start_plan
 from ui.state import bounded_editor, current_bank, flush_cookie, init_state, notify, plan_session, show_notice
@@ -85,7 +85,7 @@ with code_tab:
     if resume:
         try:
             open_by_code(bank, code)
-        except UnknownCodeError as exc:
+        except (UnknownCodeError, TryLaterError) as exc:
             st.error(markdown_literal(str(exc)))
         else:
             st.switch_page(PLAN_PAGE)

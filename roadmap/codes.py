@@ -17,6 +17,7 @@ client waits a little longer before the answer comes back.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import math
 import secrets
@@ -71,20 +72,30 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(normalise_code(code).encode("ascii")).hexdigest()
 
 
+#: Wrong codes the whole server answers at the usual pace in one minute; past that every wrong code
+#: waits the longest, whoever sent it (someone guessing from many addresses at once).
+WRONG_CODES_PER_MINUTE = 60
+
+
 class Throttle:
     """Counts wrong codes per client and says how long the next refusal should wait.
 
-    The wait grows by `step` seconds with each failure, up to `most`; a right code
-    resets the client, and a client quiet for `forget_after` seconds starts again.
+    The wait grows by `step` seconds with each failure, up to `most`; a client quiet
+    for `forget_after` seconds starts again. (A right code does not reset it: one's own
+    valid code would otherwise wipe the slowdown between guesses.) Past `per_minute`
+    wrong codes server-wide in the last minute, every wrong code waits `most`.
     The counts live in this process only, which is enough for one app server.
     At most `max_clients` are remembered; the quietest are forgotten first.
     """
 
     def __init__(self, step: float = 0.5, most: float = 5.0, forget_after: float = 900.0,
-                 max_clients: int = 10_000, clock: Callable[[], float] = time.monotonic):
+                 max_clients: int = 10_000, clock: Callable[[], float] = time.monotonic,
+                 per_minute: int = WRONG_CODES_PER_MINUTE):
         self.step, self.most, self.forget_after, self.max_clients = step, most, forget_after, max_clients
+        self.per_minute = per_minute
         self._clock = clock
         self._failures: dict[str, tuple[int, float]] = {}
+        self._recent: collections.deque[float] = collections.deque()  # times of the last minute's wrong codes
         self._lock = threading.Lock()
 
     def failed(self, client: str) -> float:
@@ -98,12 +109,12 @@ class Throttle:
             self._failures[client] = (count, now)  # re-inserted: dict order is oldest first
             while len(self._failures) > self.max_clients:
                 del self._failures[next(iter(self._failures))]
+            self._recent.append(now)
+            while self._recent and now - self._recent[0] > 60:
+                self._recent.popleft()
+            if len(self._recent) > self.per_minute:
+                return self.most
         return min(self.step * count, self.most)
-
-    def succeeded(self, client: str) -> None:
-        """Forget client's earlier wrong codes."""
-        with self._lock:
-            self._failures.pop(client, None)
 
     def failures(self, client: str) -> int:
         """Return how many wrong codes client has given recently."""

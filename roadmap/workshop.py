@@ -42,7 +42,7 @@ from .document import DocumentOptions, build_plan_document, to_docx_bytes
 from .plan import AnswerError, DoneOfTotal, Plan, Rating, is_answered, progress
 from .scoring import score_areas
 from .store import (
-    MemberRating, Store, StoredPlan, TeamCode, TeamProgress, Workshop, WorkshopTeam, answer_key,
+    MAX_WORKSHOP_TEAMS, MemberRating, Store, StoredPlan, TeamCode, TeamProgress, Workshop, WorkshopTeam, answer_key,
 )
 from .text import clean_text, plotly_literal, slugify
 
@@ -51,7 +51,7 @@ DIVERGENCE_GAP = 2
 #: A team that has saved nothing for this many minutes, with work left, is shown as quiet.
 QUIET_MINUTES = 10
 #: The most teams one workshop is set up with at once.
-MAX_TEAMS = 100
+MAX_TEAMS = MAX_WORKSHOP_TEAMS
 #: The environment variable holding the planner's public address, printed on join cards.
 PUBLIC_URL_ENV = "ROADMAP_PUBLIC_URL"
 

@@ -323,3 +323,133 @@ def test_at_most_two_slow_checks_run_at_once_and_the_rest_are_refused_after_a_wa
         assert 0.15 < time.perf_counter() - started < 2
     with slots.slot():
         pass
+
+
+# Sign-in floods and code guessing -------------------------------------------------------------------
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+
+
+def test_twenty_parallel_wrong_passphrases_leave_a_teams_saves_quick(tmp_path, bank):
+    from roadmap.store import WorkshopAccessError
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    store = Store(url, sleep=time.sleep)
+    created = store.create_workshop("Spring", PASSPHRASE, ["Riverbend"], day=dt.date(2026, 3, 14))
+    session = PlanSession.open(store, bank, created.teams[0].team.plan_id)
+    refused = []
+
+    def guess(n: int) -> None:
+        for attempt in range(3):
+            try:
+                store.open_workshop(created.code, f"wrong passphrase {n} {attempt}", client=f"203.0.113.{n}")
+            except WorkshopAccessError:
+                refused.append(n)
+            except Exception as exc:  # noqa: BLE001 - a TryLaterError counts as refused too
+                refused.append(type(exc).__name__)
+
+    flood = [threading.Thread(target=guess, args=(n,)) for n in range(20)]
+    for thread in flood:
+        thread.start()
+    waits = []
+    n = 0
+    while any(t.is_alive() for t in flood) or n < 10:
+        started = time.perf_counter()
+        session.answer("q-priorities", f"Version {n}")
+        waits.append(time.perf_counter() - started)
+        n += 1
+        time.sleep(0.05)
+    for thread in flood:
+        thread.join()
+    assert len(refused) == 60
+    assert _p95(waits) < 1.0, sorted(waits)[-5:]
+
+
+def test_many_sessions_from_one_client_get_one_passphrase_check_at_a_time(tmp_path):
+    from roadmap.store import TryLaterError, WorkshopAccessError
+
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite3'}", sleep=lambda s: time.sleep(0.3))
+    created = store.create_workshop("Spring", PASSPHRASE, ["Riverbend"], day=dt.date(2026, 3, 14))
+    outcomes = []
+
+    def guess(n: int) -> None:
+        try:
+            store.open_workshop(created.code, f"wrong passphrase {n}", client="198.51.100.7")
+        except (TryLaterError, WorkshopAccessError) as exc:
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("WorkshopAccessError") < 4 and outcomes.count("TryLaterError") > 6, outcomes
+    assert store.open_workshop(created.code, PASSPHRASE, client="198.51.100.7").name == "Spring"
+
+
+def test_a_passphrase_hashed_with_older_settings_is_hashed_anew_on_sign_in(tmp_path):
+    from argon2 import PasswordHasher
+    from sqlalchemy import select, update
+
+    from roadmap.store import workshops
+
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    created = store.create_workshop("Spring", PASSPHRASE, ["Riverbend"], day=dt.date(2026, 3, 14))
+    old = PasswordHasher().hash(PASSPHRASE)  # the library's defaults, as workshops made before #11 have
+    with store.engine.begin() as conn:
+        conn.execute(update(workshops).values(passphrase_hash=old))
+    assert store.open_workshop(created.code, PASSPHRASE).name == "Spring"
+    with store.engine.begin() as conn:
+        fresh = conn.execute(select(workshops.c.passphrase_hash)).scalar()
+    assert fresh != old and "m=19456,t=2,p=1" in fresh
+    assert store.open_workshop(created.code, PASSPHRASE).name == "Spring"
+
+
+def test_one_client_cannot_have_two_code_tries_waiting_at_once(tmp_path, sample):
+    from roadmap.store import TryLaterError, UnknownCodeError
+
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite3'}", sleep=lambda s: time.sleep(0.3))
+    created = store.create_plan(sample)
+    wrong = "2222-2222-22" if created.code != "2222-2222-22" else "3333-3333-33"
+    outcomes = []
+
+    def guess() -> None:
+        try:
+            store.open_by_code(wrong, client="198.51.100.7")
+        except (TryLaterError, UnknownCodeError) as exc:
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=guess) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("UnknownCodeError") < 4 and outcomes.count("TryLaterError") > 6, outcomes
+
+
+def test_a_workshop_has_at_most_100_teams(tmp_path):
+    from roadmap.store import StoreError
+
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    with pytest.raises(StoreError, match="at most 100 teams"):
+        store.create_workshop("Spring", PASSPHRASE, [f"Team {n}" for n in range(101)])
+    created = store.create_workshop("Spring", PASSPHRASE, [f"Team {n}" for n in range(99)])
+    with pytest.raises(StoreError, match="this would make 101"):
+        store.add_teams(created.workshop.workshop_id, ["Late one", "Late two"])
+
+
+# The device cookie ------------------------------------------------------------------------------------
+
+
+def test_closing_the_plan_on_this_device_revokes_its_token_on_the_server(database_url):
+    at = start_plan(new_app(), "Riverbend")
+    token = at.session_state["device_token"]
+    store = Store(database_url)
+    assert store.plan_for_device(token) is not None
+    at.switch_page("app_pages/start.py")
+    run(at)
+    click(at, "Close this plan on this device")
+    assert store.plan_for_device(token) is None  # a copy of the cookie opens nothing now

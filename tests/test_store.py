@@ -307,7 +307,22 @@ def test_wrong_codes_are_refused_and_each_retry_waits_longer(store, sample, wait
     store.open_by_code(created.code, client="browser-a")
     with pytest.raises(UnknownCodeError):
         store.open_by_code(wrong, client="browser-a")
-    assert waits[-1] == 0.5  # the right code starts browser-a afresh
+    assert waits[-1] == 5.0  # one's own right code does not wipe the slowdown between guesses (#11)
+
+
+def test_past_the_servers_budget_of_wrong_codes_every_wrong_code_waits_the_longest(store, sample, waits):
+    from roadmap.codes import WRONG_CODES_PER_MINUTE
+
+    created = store.create_plan(sample)
+    wrong = "2222-2222-22" if created.code != "2222-2222-22" else "3333-3333-33"
+    for n in range(WRONG_CODES_PER_MINUTE):  # each from an address of its own: no one is slowed yet
+        with pytest.raises(UnknownCodeError):
+            store.open_by_code(wrong, client=f"203.0.113.{n}")
+    assert set(waits) == {0.5}
+    with pytest.raises(UnknownCodeError):
+        store.open_by_code(wrong, client="198.51.100.1")
+    assert waits[-1] == 5.0
+    assert store.open_by_code(created.code, client="198.51.100.2").plan_id == created.plan_id  # right codes open
 
 
 def test_text_that_cannot_be_a_code_says_what_a_code_looks_like(store, waits):

@@ -60,14 +60,22 @@ def resume_from_cookie(bank: Bank) -> bool:
     plan_id = db.plan_for_device(token)
     if plan_id is None:
         return False
-    _open(bank, plan_id, db.code_for_device(token), db.step_for_device(token), new_device=False)
+    # The resume code is not shown again: a copied cookie must not reveal it (only typing the code, or
+    # starting the plan, in this tab does).
+    _open(bank, plan_id, None, db.step_for_device(token), new_device=False)
     remember_device(token)  # the cookie's 60 days start again, as the server's do
     return True
 
 
 def leave_plan() -> None:
-    """Close the plan on this device (it stays saved) so another plan can be started or opened."""
-    st.session_state[LEFT] = st.session_state.get(DEVICE) or device_token_from_browser()
+    """Close the plan on this device (it stays saved) so another plan can be started or opened.
+
+    The device token is revoked on the server too, so a copy of the cookie opens nothing afterwards.
+    """
+    token = st.session_state.get(DEVICE) or device_token_from_browser()
+    st.session_state[LEFT] = token
+    if token:
+        store().revoke_device_token(token)
     for key in (SESSION, CODE):
         st.session_state.pop(key, None)
     st.session_state[STEP] = 0

@@ -215,7 +215,10 @@ def flush_cookie() -> None:
     action, token = pending
     age = COOKIE_DAYS * 86400 if action == "set" else 0
     value = json.dumps(f"{COOKIE_NAME}={token}; Max-Age={age}; Path=/; SameSite=Strict")
-    st.iframe(f"<script>window.parent.document.cookie = {value};</script>", height=1)
+    # Secure whenever the page itself came over HTTPS, so the token never travels in the clear. (Page
+    # script cannot set HttpOnly; see the README's Reliability section.)
+    st.iframe(f"<script>const w = window.parent; w.document.cookie = {value} + "
+              f"(w.location.protocol === 'https:' ? '; Secure' : '');</script>", height=1)
 
 
 def scroll_to_top_if_asked() -> None:

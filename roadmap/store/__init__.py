@@ -29,7 +29,8 @@ from .engine import (
     default_sqlite_path, normalise_url, safe_url,
 )
 from .errors import (
-    DatabaseUnavailableError, PlanLockedError, SchemaTooNewError, StaleEntryError, StoreError, UnknownCodeError,
+    DatabaseUnavailableError, PlanLockedError, SchemaTooNewError, StaleEntryError, StoreError, TryLaterError,
+    UnknownCodeError,
     UnknownDeviceError, UnknownPlanError, UnknownTeamError, UnknownVersionError, UnknownWorkshopError,
     WeakPassphraseError, WorkshopAccessError, WorkshopArchivedError, WorkshopNotOpenError,
 )
@@ -44,7 +45,7 @@ from .schema import (
 )
 from .values import DISTRICT_KEY, answer_key, rating_key
 from .workshop_storage import (
-    MAX_STANDALONE_REMEMBERED, WORKSHOP_ARCHIVED, WORKSHOP_CLOSED, WORKSHOP_OPEN, WORKSHOP_STATUSES,
+    MAX_STANDALONE_REMEMBERED, MAX_WORKSHOP_TEAMS, WORKSHOP_ARCHIVED, WORKSHOP_CLOSED, WORKSHOP_OPEN, WORKSHOP_STATUSES,
     CreatedWorkshop, MemberRating, PlanWorkshop, TeamCode, TeamProgress, Workshop, WorkshopsMixin, WorkshopSummary,
     WorkshopTeam,
 )
@@ -71,11 +72,11 @@ class Store(PlansMixin, DevicesMixin, WorkshopsMixin, Database):
 
 __all__ = [
     "DATABASE_URL_ENV", "DATA_DIR_ENV", "DEVICE_TOKEN_DAYS", "DISTRICT_KEY", "MAX_PASSPHRASE_CHARS",
-    "MAX_STANDALONE_REMEMBERED", "MAX_WORKSHOP_NAME_CHARS", "MIN_PASSPHRASE_CHARS", "SCHEMA_VERSION",
+    "MAX_STANDALONE_REMEMBERED", "MAX_WORKSHOP_NAME_CHARS", "MAX_WORKSHOP_TEAMS", "MIN_PASSPHRASE_CHARS", "SCHEMA_VERSION",
     "SQLITE_BUSY_TIMEOUT_MS", "SQLITE_FILE", "WORKSHOP_ARCHIVED", "WORKSHOP_CLOSED", "WORKSHOP_OPEN",
     "WORKSHOP_STATUSES", "Created", "CreatedWorkshop", "DatabaseUnavailableError", "HistoryEntry", "MemberRating",
     "PlanLockedError", "PlanSummary", "PlanWorkshop", "SchemaTooNewError", "StaleEntryError", "Store",
-    "StoreError", "StoredPlan", "TeamCode", "TeamProgress", "UTCDateTime", "UnknownCodeError",
+    "StoreError", "StoredPlan", "TeamCode", "TryLaterError", "TeamProgress", "UTCDateTime", "UnknownCodeError",
     "UnknownDeviceError", "UnknownPlanError", "UnknownTeamError", "UnknownVersionError", "UnknownWorkshopError",
     "WeakPassphraseError", "Workshop", "WorkshopAccessError", "WorkshopArchivedError", "WorkshopNotOpenError",
     "WorkshopSummary", "WorkshopTeam", "answer_key", "check_passphrase", "default_database_url",

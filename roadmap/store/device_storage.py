@@ -116,6 +116,19 @@ class DevicesMixin:
                 device_tokens.c.token_hash == _hash_token(token), device_tokens.c.revoked.is_(False))).scalar()
         return step or 0
 
+    def revoke_device_token(self, token: str) -> bool:
+        """Unlink one device from its plan ("Close this plan on this device"); return True if it was linked.
+
+        The cookie the browser may still hold, or a copy of it, no longer opens anything.
+        """
+        if not token:
+            return False
+        with self._transaction(write=True) as conn:
+            result = conn.execute(update(device_tokens).where(
+                device_tokens.c.token_hash == _hash_token(token), device_tokens.c.revoked.is_(False),
+            ).values(revoked=True, sealed_code=None))
+            return result.rowcount > 0
+
     def revoke_device_tokens(self, plan_id: str) -> int:
         """Unlink every device from the plan (they will need the resume code); return how many were linked."""
         with self._transaction(write=True, plan_id=plan_id) as conn:

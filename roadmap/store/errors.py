@@ -138,6 +138,11 @@ class PlanLockedError(StoreError, AnswerError):
                          plan_id)
 
 
+class TryLaterError(StoreError):
+    """A code or sign-in refused at once: this client has a try under way, or the server is too busy with
+    tries. The message is one plain sentence; nothing was checked."""
+
+
 class WeakPassphraseError(ValueError):
     """A facilitator passphrase too short (or too long) to use; the message says the rule."""
 

@@ -22,11 +22,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ..codes import CodeFormatError, Throttle, code_hash, new_code
 from ..plan import AnswerValue, District, Plan, Rating
+from ..guard import BusyError, ClientGate
 from .errors import (
-    PlanLockedError, StaleEntryError, StoreError, UnknownCodeError, UnknownPlanError, UnknownVersionError,
+    PlanLockedError, StaleEntryError, StoreError, TryLaterError, UnknownCodeError, UnknownPlanError, UnknownVersionError,
 )
 from .schema import device_tokens, entries, history, plans
 from .values import DISTRICT_KEY, _blank, _decode, _encode, _filled, _now, answer_key, rating_key
+
+_CODE_GATE = ClientGate("Your last code is still being checked; wait for its answer, then try again.")
 
 @dataclass(frozen=True)
 class Created:
@@ -118,8 +121,21 @@ class PlansMixin:
         """Return the plan whose resume code is code (any case, spaces and hyphens ignored).
 
         Raises UnknownCodeError; each wrong code from the same client waits longer
-        before the error is raised (see codes.Throttle).
+        before the error is raised (see codes.Throttle), and a right code does not
+        undo that. Raises TryLaterError at once while the same client (when given) has
+        a try under way, so many sessions do not multiply one client's guesses; and
+        every wrong code waits the longest while the server has had more than
+        codes.WRONG_CODES_PER_MINUTE in the last minute (guessing from many addresses).
         """
+        if not client:
+            return self._open_by_code(code, client)
+        try:
+            with _CODE_GATE.one_at_a_time(client):
+                return self._open_by_code(code, client)
+        except BusyError as exc:
+            raise TryLaterError(str(exc)) from None
+
+    def _open_by_code(self, code: str, client: str) -> StoredPlan:
         try:
             wanted = code_hash(code)
         except CodeFormatError as exc:
@@ -129,7 +145,6 @@ class PlansMixin:
         if row is None or not hmac.compare_digest(row.code_hash, wanted):
             self._sleep(self.throttle.failed(client))
             raise UnknownCodeError()
-        self.throttle.succeeded(client)
         return self.load(row.id)
 
     def export_plan(self, code: str, client: str = "") -> Plan:

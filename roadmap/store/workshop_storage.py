@@ -25,10 +25,11 @@ from ..codes import CodeFormatError, Throttle, code_hash
 from ..plan import District, Plan
 from ..text import clean_text
 from .errors import (
-    StoreError, UnknownTeamError, UnknownWorkshopError, WorkshopAccessError, WorkshopArchivedError,
+    StoreError, TryLaterError, UnknownTeamError, UnknownWorkshopError, WorkshopAccessError, WorkshopArchivedError,
     WorkshopNotOpenError,
 )
-from .passphrases import _dummy_hash, hash_passphrase, verify_passphrase
+from ..guard import BusyError, ClientGate
+from .passphrases import _dummy_hash, hash_passphrase, needs_new_hash, verify_passphrase
 from .plan_storage import StoredPlan
 from .schema import MAX_WORKSHOP_NAME_CHARS, device_tokens, entries, member_ratings, plans, workshop_teams, workshops
 from .values import _now
@@ -138,9 +139,18 @@ def _clean_name(value: str, what: str) -> str:
     return text
 
 
+#: The most teams one workshop may have (a room of 30 is a big one).
+MAX_WORKSHOP_TEAMS = 100
+
+_SIGN_IN_GATE = ClientGate("A sign-in from this device is still being checked; wait for its answer, then try again.")
+
+
 def _check_team_names(new: list[str], existing: list[str]) -> None:
     if not new:
         raise StoreError("A workshop needs at least one team.")
+    if len(new) + len(existing) > MAX_WORKSHOP_TEAMS:
+        raise StoreError(f"A workshop can have at most {MAX_WORKSHOP_TEAMS} teams; this would make "
+                         f"{len(new) + len(existing)}.")
     seen = {n.casefold() for n in existing}
     for name in new:
         if name.casefold() in seen:
@@ -215,8 +225,19 @@ class WorkshopsMixin:
         Raises WorkshopAccessError, the same for a wrong code and a wrong passphrase,
         each time from the same client a little later (codes.Throttle); and
         WorkshopArchivedError once the workshop is archived. The passphrase is never
-        stored, logged or put in an error.
+        stored, logged or put in an error. Raises TryLaterError at once while the same
+        client (when given) has a sign-in under way, or when the server's passphrase
+        checks stay busy (guard.py).
         """
+        if not client:
+            return self._open_workshop(code, passphrase, client)
+        try:
+            with _SIGN_IN_GATE.one_at_a_time(client):
+                return self._open_workshop(code, passphrase, client)
+        except BusyError as exc:
+            raise TryLaterError(str(exc)) from None
+
+    def _open_workshop(self, code: str, passphrase: str, client: str) -> Workshop:
         try:
             wanted: str | None = code_hash(code)
         except CodeFormatError:
@@ -232,9 +253,12 @@ class WorkshopsMixin:
         if row is None or not matches or not hmac.compare_digest(row.code_hash, wanted or ""):
             self._sleep(self.throttle.failed(key))
             raise WorkshopAccessError()
-        self.throttle.succeeded(key)
         if row.status == WORKSHOP_ARCHIVED:
             raise WorkshopArchivedError()
+        if needs_new_hash(row.passphrase_hash):  # made with older argon2 settings: store today's
+            fresh = hash_passphrase(passphrase)
+            with self._transaction(write=True) as conn:
+                conn.execute(update(workshops).where(workshops.c.id == row.id).values(passphrase_hash=fresh))
         return self.workshop(row.id)
 
     def list_workshops(self) -> list[WorkshopSummary]:
