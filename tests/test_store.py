@@ -497,49 +497,67 @@ def test_an_in_memory_sqlite_database_is_refused():
 
 
 def test_a_new_database_records_its_schema_version(database_url):
-    from roadmap.store import SCHEMA_VERSION, schema_info
+    from roadmap.store import HEAD_REVISION, current_revision
 
     opened = Store(database_url)
     with opened.engine.connect() as conn:
-        assert conn.execute(select(schema_info.c.version)).scalar() == SCHEMA_VERSION
+        assert current_revision(conn) == HEAD_REVISION
     opened.close()
     Store(database_url).close()  # opening again changes nothing
     again = Store(database_url)
     with again.engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(schema_info)).scalar() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
     again.close()
 
 
 def test_a_database_a_newer_planner_used_is_refused_in_plain_words(database_url, sample):
-    from roadmap.store import SCHEMA_VERSION, SchemaTooNewError, schema_info
+    from roadmap.store import HEAD_REVISION, SchemaTooNewError
 
     opened = Store(database_url)
     created = opened.create_plan(sample)
     with opened.engine.begin() as conn:
-        conn.execute(schema_info.update().values(version=SCHEMA_VERSION + 1))
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'a_newer_one'")
     opened.close()
     with pytest.raises(SchemaTooNewError, match="newer version of the planner") as refused:
         Store(database_url)
     assert "Update the planner" in str(refused.value)
     with opened.engine.begin() as conn:  # nothing was changed by the refusal
-        conn.execute(schema_info.update().values(version=SCHEMA_VERSION))
+        conn.exec_driver_sql(f"UPDATE alembic_version SET version_num = '{HEAD_REVISION}'")
     assert Store(database_url).load(created.plan_id).plan.district == sample.district
 
 
-def test_migrations_run_once_in_order_up_to_the_current_version(database_url, monkeypatch):
-    from roadmap.store import schema as store_module
+NEXT_REVISION = '''
+from alembic import op
 
-    Store(database_url).close()  # a database at today's version
-    ran = []
-    monkeypatch.setattr(store_module, "SCHEMA_VERSION", store_module.SCHEMA_VERSION + 2)
-    monkeypatch.setattr(store_module, "MIGRATIONS", {
-        store_module.SCHEMA_VERSION - 1: lambda conn: ran.append("first"),
-        store_module.SCHEMA_VERSION: lambda conn: ran.append("second"),
-    })
+revision = "{revision}"
+down_revision = "{previous}"
+
+
+def upgrade():
+    {step}
+'''
+
+
+def test_migrations_run_once_in_order_up_to_the_current_version(database_url, monkeypatch, tmp_path):
+    import shutil
+
+    from roadmap.store import HEAD_REVISION, migrate
+
+    Store(database_url).close()  # a database at today's revision
+    later = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS_DIR, later, ignore=shutil.ignore_patterns("__pycache__"))
+    steps = {"9001": (HEAD_REVISION, 'op.create_table("ran", sa.Column("step", sa.Text))'),
+             "9002": ("9001", 'op.bulk_insert(sa.table("ran", sa.column("step")), [{"step": "first"}])'),
+             "9003": ("9002", 'op.bulk_insert(sa.table("ran", sa.column("step")), [{"step": "second"}])')}
+    for revision, (previous, step) in steps.items():
+        (later / "versions" / f"{revision}_test.py").write_text(
+            "import sqlalchemy as sa\n" + NEXT_REVISION.format(revision=revision, previous=previous, step=step))
+    monkeypatch.setattr(migrate, "MIGRATIONS_DIR", later)
+    monkeypatch.setattr(migrate, "HEAD_REVISION", "9003")
     Store(database_url).close()
     Store(database_url).close()
-    assert ran == ["first", "second"]
     opened = Store(database_url)
     with opened.engine.connect() as conn:
-        assert conn.execute(select(store_module.schema_info.c.version)).scalar() == store_module.SCHEMA_VERSION
+        assert [r.step for r in conn.exec_driver_sql("SELECT step FROM ran")] == ["first", "second"]
+        assert migrate.current_revision(conn) == "9003"
     opened.close()

@@ -7,7 +7,8 @@ calls each run in their own short transaction. Its parts, one module per job:
     errors.py            every error the store raises, in plain English
     schema.py            the tables
     engine.py            where the database is, the Engine, the transaction every call runs in
-    migrate.py           bringing a database's schema up to date when it is opened
+    migrate.py           bringing a database's schema up to date when it is opened (Alembic)
+    migrations/          the Alembic revisions, one file per change to the schema
     values.py            entry keys, and entries' values as JSON
     plan_storage.py      plans, answers, ratings and their history (PlansMixin)
     device_storage.py    device tokens (DevicesMixin)
@@ -34,13 +35,13 @@ from .errors import (
     UnknownDeviceError, UnknownPlanError, UnknownTeamError, UnknownVersionError, UnknownWorkshopError,
     WeakPassphraseError, WorkshopAccessError, WorkshopArchivedError, WorkshopNotOpenError,
 )
-from .migrate import bring_up_to_date
+from .migrate import HEAD_REVISION, bring_up_to_date, current_revision
 from .passphrases import (
     MAX_PASSPHRASE_CHARS, MIN_PASSPHRASE_CHARS, check_passphrase, hash_passphrase, verify_passphrase,
 )
 from .plan_storage import Created, HistoryEntry, PlanSummary, PlansMixin, StoredPlan
 from .schema import (
-    MAX_WORKSHOP_NAME_CHARS, SCHEMA_VERSION, UTCDateTime, device_tokens, entries, history, member_ratings,
+    MAX_WORKSHOP_NAME_CHARS, UTCDateTime, device_tokens, entries, history, member_ratings,
     metadata, plans, schema_info, workshop_teams, workshops,
 )
 from .values import DISTRICT_KEY, answer_key, rating_key
@@ -71,15 +72,16 @@ class Store(PlansMixin, DevicesMixin, WorkshopsMixin, Database):
 
 
 __all__ = [
-    "DATABASE_URL_ENV", "DATA_DIR_ENV", "DEVICE_TOKEN_DAYS", "DISTRICT_KEY", "MAX_PASSPHRASE_CHARS",
-    "MAX_STANDALONE_REMEMBERED", "MAX_WORKSHOP_NAME_CHARS", "MAX_WORKSHOP_TEAMS", "MIN_PASSPHRASE_CHARS", "SCHEMA_VERSION",
+    "DATABASE_URL_ENV", "DATA_DIR_ENV", "DEVICE_TOKEN_DAYS", "DISTRICT_KEY", "HEAD_REVISION",
+    "MAX_PASSPHRASE_CHARS", "MAX_STANDALONE_REMEMBERED", "MAX_WORKSHOP_NAME_CHARS", "MAX_WORKSHOP_TEAMS",
+    "MIN_PASSPHRASE_CHARS",
     "SQLITE_BUSY_TIMEOUT_MS", "SQLITE_FILE", "WORKSHOP_ARCHIVED", "WORKSHOP_CLOSED", "WORKSHOP_OPEN",
     "WORKSHOP_STATUSES", "Created", "CreatedWorkshop", "DatabaseUnavailableError", "HistoryEntry", "MemberRating",
-    "PlanLockedError", "PlanSummary", "PlanWorkshop", "SchemaTooNewError", "StaleEntryError", "Store",
-    "StoreError", "StoredPlan", "TeamCode", "TryLaterError", "TeamProgress", "UTCDateTime", "UnknownCodeError",
-    "UnknownDeviceError", "UnknownPlanError", "UnknownTeamError", "UnknownVersionError", "UnknownWorkshopError",
-    "WeakPassphraseError", "Workshop", "WorkshopAccessError", "WorkshopArchivedError", "WorkshopNotOpenError",
-    "WorkshopSummary", "WorkshopTeam", "answer_key", "check_passphrase", "default_database_url",
+    "PlanLockedError", "PlanSummary", "PlanWorkshop", "SchemaTooNewError", "StaleEntryError", "Store", "StoreError",
+    "StoredPlan", "TeamCode", "TeamProgress", "TryLaterError", "UTCDateTime", "UnknownCodeError", "UnknownDeviceError",
+    "UnknownPlanError", "UnknownTeamError", "UnknownVersionError", "UnknownWorkshopError", "WeakPassphraseError",
+    "Workshop", "WorkshopAccessError", "WorkshopArchivedError", "WorkshopNotOpenError", "WorkshopSummary",
+    "WorkshopTeam", "answer_key", "check_passphrase", "current_revision", "default_database_url",
     "default_sqlite_path", "device_tokens", "entries", "hash_passphrase", "history", "member_ratings", "metadata",
     "normalise_url", "plans", "rating_key", "safe_url", "schema_info", "verify_passphrase", "workshop_teams",
     "workshops",

@@ -85,10 +85,14 @@ def make_engine(url: URL) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
+        options = conn.get_execution_options()
+        if options.get("roadmap_schema_change"):
+            # A revision in batch mode copies a table and drops the old one; with foreign keys on, dropping
+            # plans would delete every row that refers to it. The pragma only works outside a transaction.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         # A writer takes the write lock up front (waiting up to busy_timeout), so it
         # can never fail halfway because another writer committed after it read.
-        immediate = conn.get_execution_options().get("roadmap_write")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("roadmap_write") else "BEGIN")
 
     return engine
 
@@ -116,27 +120,42 @@ class Database:
         self.url = normalise_url(url if url is not None else default_database_url())
         self.engine = make_engine(self.url)
         self._writer = self.engine.execution_options(roadmap_write=True)
+        self._schema_changer = self.engine.execution_options(roadmap_write=True, roadmap_schema_change=True)
 
     def close(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
 
     @contextmanager
-    def _transaction(self, write: bool = False, plan_id: str | None = None,
-                     key: str | None = None) -> Iterator[Connection]:
-        engine = self._writer if write else self.engine
+    def _transaction(self, write: bool = False, plan_id: str | None = None, key: str | None = None, *,
+                     schema_change: bool = False) -> Iterator[Connection]:
+        """Yield a connection in a transaction, committed when the block ends; raise DatabaseUnavailableError,
+        and StoreError (saying what plan_id and key were being read or saved) for any other database error.
+
+        write: take the write lock up front. schema_change: a write that changes tables (see migrate.py):
+        on SQLite it runs with foreign keys off, checks them before committing, and its connection is
+        closed after rather than pooled.
+        """
+        engine = self._schema_changer if schema_change else self._writer if write else self.engine
         try:
             conn = engine.connect()
         except DBAPIError as exc:
             raise DatabaseUnavailableError(safe_url(self.url), reason(exc)) from exc
         except PoolTimeoutError as exc:
             raise StoreError("The database is busy with other saves; try again in a moment.", plan_id, key) from exc
+        foreign_keys_off = schema_change and self.url.get_backend_name() == "sqlite"
         with conn:
             try:
                 with conn.begin():
                     yield conn
+                    if foreign_keys_off and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        raise StoreError("Updating the database's tables would leave rows pointing at "
+                                         "nothing; nothing was changed.")
             except DBAPIError as exc:
-                doing = "save" if write else "read"
+                doing = "save" if write or schema_change else "read"
                 where = ", ".join(x for x in (f"plan {plan_id}" if plan_id else "", key or "") if x)
                 raise StoreError(f"The database could not {doing} ({where or 'no plan'}): {reason(exc)}",
                                  plan_id, key) from exc
+            finally:
+                if foreign_keys_off:
+                    conn.invalidate()  # never lend out a connection without its foreign keys

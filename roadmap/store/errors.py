@@ -28,7 +28,7 @@ class DatabaseUnavailableError(StoreError):
 class SchemaTooNewError(StoreError):
     """The database was last used by a newer planner, whose tables this one may not understand."""
 
-    def __init__(self, url: str, version: int, known: int):
+    def __init__(self, url: str, version: str, known: str):
         super().__init__(f"The database at {url} was last used by a newer version of the planner (schema "
                          f"{version}; this one knows {known}). Update the planner before opening it.")
         self.version = version

@@ -1,33 +1,56 @@
-"""Bringing a database's schema up to date when a Store opens it.
+"""Bringing a database's schema up to date when a Store opens it, with Alembic.
 
-The schema is made with `metadata.create_all()`: it creates missing tables and
-leaves existing ones alone, so it is safe to run on every start. `schema_info`
-records the schema's version. To change an existing table, raise SCHEMA_VERSION
-(schema.py) and add to MIGRATIONS the step from the version before (a function
-of the open connection, run once, in the same transaction that records the new
-version). A planner refuses a database a newer one has used.
+Each change to the schema is a revision under migrations/versions (see README,
+Development). Opening a database costs one cheap check when it is already at
+HEAD_REVISION; only a database behind it loads Alembic, which then runs the
+missing revisions in the Store's own transaction (on SQLite in batch mode), so
+a failed step leaves the database as it was. A database whose revision this
+planner does not know was used by a newer planner, and is refused.
+
+A database made before Alembic (by the planner that recorded its version in
+`schema_info`, and has no `alembic_version`) is the first revision already: it
+is stamped as such, not made again, and keeps every row.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from pathlib import Path
+
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from . import schema
 from .engine import Database, safe_url
 from .errors import DatabaseUnavailableError, SchemaTooNewError, StoreError
 
+MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
+#: The revision made from the tables as they were before Alembic.
+FIRST_REVISION = "0001"
+#: The newest revision in migrations/versions; a test checks that Alembic agrees. Raise it with each revision.
+HEAD_REVISION = "0001"
+#: Alembic's own table: the revision the database is at (in the database's own schema on PostgreSQL).
+VERSION_TABLE = "alembic_version"
+
+
+def current_revision(conn: Connection) -> str | None:
+    """Return the revision the database is at, None if Alembic has never stamped it."""
+    if not conn.dialect.has_table(conn, VERSION_TABLE):
+        return None
+    return conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+
 
 def bring_up_to_date(database: Database) -> None:
-    """Create missing tables and run the migrations the database has not had.
+    """Bring the database to HEAD_REVISION: make the tables of a new one, stamp one made before Alembic,
+    run the revisions an older one has not had.
 
     Raises SchemaTooNewError for a database a newer planner has used, DatabaseUnavailableError.
     """
+    with database._transaction() as conn:
+        if current_revision(conn) == HEAD_REVISION:
+            return
     for attempt in range(2):
         try:
-            with database._transaction(write=True) as conn:
-                schema.metadata.create_all(conn)
-                _migrate(conn, safe_url(database.url))
+            with database._transaction(schema_change=True) as conn:
+                _upgrade(conn, safe_url(database.url))
             return
         except (DatabaseUnavailableError, SchemaTooNewError):
             raise
@@ -37,16 +60,42 @@ def bring_up_to_date(database: Database) -> None:
                 raise
 
 
-def _migrate(conn: Connection, url: str) -> None:
-    """Bring the schema to SCHEMA_VERSION; refuse a database a newer planner has used."""
-    schema_info = schema.schema_info
-    found = conn.execute(select(schema_info.c.version).where(schema_info.c.id == 1)).scalar()
-    if found is None:
-        conn.execute(insert(schema_info).values(id=1, version=schema.SCHEMA_VERSION))
+def alembic_config(connection: Connection | None = None):
+    """Return the Alembic Config of the planner's migrations (no alembic.ini needed), run over connection."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _upgrade(conn: Connection, url: str) -> None:
+    # Alembic loads in a tenth of a second: only a database behind HEAD_REVISION pays for it.
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    found = current_revision(conn)  # again, now holding the write lock: another process may have done it
+    if found == HEAD_REVISION:
         return
-    if found > schema.SCHEMA_VERSION:
-        raise SchemaTooNewError(url, found, schema.SCHEMA_VERSION)
-    for version in range(found + 1, schema.SCHEMA_VERSION + 1):
-        schema.MIGRATIONS[version](conn)
-    if found != schema.SCHEMA_VERSION:
-        conn.execute(update(schema_info).where(schema_info.c.id == 1).values(version=schema.SCHEMA_VERSION))
+    config = alembic_config(conn)
+    if found is None:
+        if _made_before_alembic(conn, url):
+            command.stamp(config, FIRST_REVISION)
+    elif found not in {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}:
+        raise SchemaTooNewError(url, found, HEAD_REVISION)
+    command.upgrade(config, HEAD_REVISION)
+
+
+def _made_before_alembic(conn: Connection, url: str) -> bool:
+    """Return True if the database has the planner's tables but no Alembic revision.
+
+    Raises SchemaTooNewError if its schema_info says a newer planner changed it.
+    """
+    if not conn.dialect.has_table(conn, "plans"):
+        return False
+    if conn.dialect.has_table(conn, "schema_info"):
+        version = conn.execute(text("SELECT version FROM schema_info WHERE id = 1")).scalar()
+        if version is not None and version > 1:
+            raise SchemaTooNewError(url, str(version), HEAD_REVISION)
+    return True

@@ -9,12 +9,10 @@ A workshop's teams are ordinary plans linked to it in `workshop_teams`.
 from __future__ import annotations
 
 from datetime import timezone
-from typing import Callable
 
 from sqlalchemy import (
     Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
 )
-from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
 #: The longest workshop, team or member name.
@@ -119,11 +117,9 @@ member_ratings = Table(
 )
 
 
-#: The schema this code reads and writes. Databases made before schema_info existed are version 1.
-SCHEMA_VERSION = 1
-#: version -> the step that brings a database from version - 1 to it (see the module's docstring).
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
-
+# Schema changes are Alembic revisions (migrations/, see migrate.py). This table is what a planner from
+# before Alembic reads: it refuses a database whose version is above 1, so a revision that would break such
+# a planner sets it to 2.
 schema_info = Table(
     "schema_info", metadata,
     Column("id", Integer, primary_key=True),  # always 1: one row
