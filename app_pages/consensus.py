@@ -120,8 +120,8 @@ with mine_tab:
             key = mine_key(member, action.id)
             st.session_state.setdefault(key, saved_mine.get(action.id))
             with st.container(border=True):
-                st.radio(f"My rating: {markdown_literal(action.text[0].upper() + action.text[1:])}", level_ids, index=None, key=key,
-                         horizontal=True, format_func=lambda i: markdown_literal(level_label(bank, i)), disabled=locked,
+                st.radio(f"My rating: {action.text[0].upper()}{action.text[1:]}", level_ids, index=None, key=key,
+                         horizontal=True, format_func=lambda i: level_label(bank, i), disabled=locked,
                          on_change=on_mine, args=(member, action.id))
                 show_error(key)
 
@@ -157,7 +157,7 @@ with team_tab:
                                             else None)
                 st.session_state.setdefault(note_key, rating.note if rating else "")
                 st.radio("The team's agreed rating", level_ids, index=None, key=level_key, horizontal=True,
-                         format_func=lambda i: markdown_literal(level_label(bank, i)), disabled=locked,
+                         format_func=lambda i: level_label(bank, i), disabled=locked,
                          on_change=on_agreed, args=(action.id,))
                 st.text_input("Why (evidence or note)", key=note_key, max_chars=MAX_ANSWER_CHARS, disabled=locked,
                               on_change=on_agreed, args=(action.id,))

@@ -179,8 +179,9 @@ def _on_rating(action_id: str, level_key: str, note_key: str) -> None:
 
 def _label(question: Question) -> str:
     """Return the question as a widget label, plain text: screen readers read it as it is."""
-    text = markdown_literal(question.text)  # bank text, which a workshop's own bank may bring from anyone
-    return f"{text} (required)" if question.required else text
+    # Not escaped: Streamlit puts a label as it is into the widget's aria-label, so a screen reader would read
+    # the backslashes (widget labels render no raw HTML; their markdown is a small subset).
+    return f"{question.text} (required)" if question.required else question.text
 
 
 def _show_error(key: str, errors: dict[str, str] | None = None) -> None:
@@ -212,7 +213,7 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
     elif kind == "choice":
         ids = [o.id for o in question.options]
         _seed(key, saved if saved in ids else None)
-        st.radio(_label(question), ids, index=None, key=key, format_func=lambda i: markdown_literal(question.option_label(i)),
+        st.radio(_label(question), ids, index=None, key=key, format_func=question.option_label,
                  on_change=_on_choice, args=(question.id, key))
     elif kind in ("multi_choice", "domains"):
         if kind == "domains":
@@ -226,7 +227,7 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
         st.write(_label(question))
         for (item_id, title, gist), item_key in zip(items, keys):
             _seed(item_key, item_id in chosen)
-            st.checkbox(markdown_literal(title), key=item_key, help=None, on_change=_on_checks, args=(question.id, ids, keys))
+            st.checkbox(title, key=item_key, help=None, on_change=_on_checks, args=(question.id, ids, keys))
             if gist:
                 st.caption(markdown_literal(gist))
     elif kind == "table":
@@ -252,7 +253,7 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
         _seed(pole_key, saved.get("pole") or None)
         _seed(rationale_key, saved.get("rationale", ""))
         st.radio(_label(question), [p.id for p in question.poles], index=None, key=pole_key,
-                 format_func=lambda i: markdown_literal(question.option_label(i)), horizontal=True,
+                 format_func=question.option_label, horizontal=True,
                  on_change=_on_decision, args=(question.id, pole_key, rationale_key))
         st.text_area("Why, and which features sit on each side?", key=rationale_key, height=110,
                      max_chars=MAX_ANSWER_CHARS, on_change=_on_decision, args=(question.id, pole_key, rationale_key))
@@ -274,9 +275,9 @@ def render_action(action: Action, bank: Bank, drawing: Drawing | None = None) ->
     _seed(note_key, rating.note if rating else "")
     levels = list(bank.levels)
     st.radio(
-        f"Readiness: {markdown_literal(action.text[0].upper() + action.text[1:])}", [lv.id for lv in levels],
+        f"Readiness: {action.text[0].upper()}{action.text[1:]}", [lv.id for lv in levels],
         index=None, key=level_key, horizontal=True,
-        format_func=lambda i: markdown_literal(_level_text(bank, i)),
+        format_func=lambda i: _level_text(bank, i),
         captions=[markdown_literal(lv.descriptor) for lv in levels],
         on_change=_on_rating, args=(action.id, level_key, note_key),
     )
