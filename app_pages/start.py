@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from roadmap.plan import MAX_TABLE_ROWS, MAX_TEAM_MEMBERS, District, Member, Plan, PlanFileError, plan_from_json
+from roadmap.plan import MAX_TABLE_ROWS, AnswerError, District, Plan, PlanFileError, plan_from_json, team_from_rows
 from roadmap.sample import sample_plan
 from roadmap.store import TryLaterError, UnknownCodeError
 from roadmap.text import markdown_literal
@@ -63,14 +63,14 @@ with new_tab:
         )
         started = st.form_submit_button("Start the plan", type="primary")
     if started and not too_many:
-        rows = [r for r in team.fillna("").to_dict("records") if str(r["name"]).strip()]
+        try:
+            members = team_from_rows(team.fillna("").to_dict("records"))
+        except (AnswerError, ValueError) as exc:
+            members = None
+            st.error(str(exc))  # the planner's own sentence: no typed text in it
         if not name.strip():
             st.error("Give the district's name to start a plan.")
-        elif len(rows) > MAX_TEAM_MEMBERS:
-            st.error(f"The planning team has {len(rows)} members; a plan can list at most {MAX_TEAM_MEMBERS}. "
-                     "List the core team here and add others later, or name groups (\"Principals\").")
-        else:
-            members = [Member(name=str(r["name"]).strip(), role=str(r["role"] or "").strip()) for r in rows]
+        elif members is not None:
             start_plan(bank, Plan(district=District(name=name, date=when, team=members)))
             notify("success", "Your plan is started and saved as you go. To carry on later or from another "
                               "device you need its resume code: open \u201cResume code\u201d in the sidebar, "

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from .bank import Bank, BankError, BankProblem
 
@@ -25,6 +26,8 @@ CHECK_SECONDS = 8.0
 CHECK_MEMORY_BYTES = 768 * 1024 * 1024
 #: The child's CPU-time limit in seconds (the wall-clock limit above usually comes first).
 CHECK_CPU_SECONDS = 10
+#: The child runs from the folder holding the package, so `python -m roadmap.bounded` finds it.
+_PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 
 
 def check_bank_upload(text: str, name: str) -> Bank:
@@ -36,7 +39,7 @@ def check_bank_upload(text: str, name: str) -> Bank:
     command = [sys.executable, "-m", "roadmap.bounded", name]
     try:
         done = subprocess.run(command, input=text.encode("utf-8", "surrogatepass"), capture_output=True,
-                              timeout=CHECK_SECONDS, cwd=_package_parent())
+                              timeout=CHECK_SECONDS, cwd=_PACKAGE_PARENT)
     except subprocess.TimeoutExpired:
         raise BankError([BankProblem(name, None, "", f"took longer than {CHECK_SECONDS:.0f} seconds to check, "
                                                      "far longer than a question bank needs; is it the right file?")]) from None
@@ -48,12 +51,6 @@ def check_bank_upload(text: str, name: str) -> Bank:
     if "problems" in answer:
         raise BankError([BankProblem(*p) for p in answer["problems"]])
     return Bank.model_validate(answer["bank"])
-
-
-def _package_parent() -> str:
-    from pathlib import Path
-
-    return str(Path(__file__).resolve().parent.parent)
 
 
 def _limit_self() -> None:

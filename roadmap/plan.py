@@ -125,6 +125,23 @@ class Member(_Model):
     _clean = field_validator("name", "role")(_clean_short)
 
 
+def check_team_size(count: int) -> None:
+    """Raise AnswerError if a planning team of count members is more than a plan can list."""
+    if count > MAX_TEAM_MEMBERS:
+        raise AnswerError(f"The planning team has {count:,} members; a plan can list at most {MAX_TEAM_MEMBERS}. "
+                          "List the core team and name groups (\"Principals\") for the rest.")
+
+
+def team_from_rows(rows: Any) -> list[Member]:
+    """Return the members in a team table's rows ({"name", "role"}), leaving out rows without a name.
+
+    Raises AnswerError past MAX_TEAM_MEMBERS, and TextTooLongError for a name or role over its limit.
+    """
+    named = [r for r in rows if str(r.get("name") or "").strip()]
+    check_team_size(len(named))
+    return [Member(name=str(r["name"]), role=str(r.get("role") or "")) for r in named]
+
+
 class District(_Model):
     name: str = ""
     team: list[Member] = Field(default_factory=list, max_length=MAX_TEAM_MEMBERS)
@@ -248,8 +265,8 @@ def plan_from_json(data: str | bytes) -> Plan:
         check_entries(raw.get("answers"), "answers")
         check_entries(raw.get("ratings"), "ratings")
         team = raw.get("district", {}).get("team") if isinstance(raw.get("district"), dict) else None
-        if isinstance(team, list) and len(team) > MAX_TEAM_MEMBERS:
-            raise AnswerError(f"This plan's team has {len(team):,} members; the limit is {MAX_TEAM_MEMBERS}.")
+        if isinstance(team, list):
+            check_team_size(len(team))
     except AnswerError as exc:
         raise PlanFileError(str(exc)) from None
     try:

@@ -10,7 +10,7 @@ import streamlit as st
 from roadmap.bank import Area, Bank
 from roadmap.charts import build_readiness_figure, readiness_alt_text
 from roadmap.document import SECTIONS, DocumentOptions, build_blank_template, build_plan_document, document_filename, to_docx_bytes
-from roadmap.plan import MAX_TABLE_ROWS, MAX_TEAM_MEMBERS, District, Member, progress
+from roadmap.plan import MAX_TABLE_ROWS, District, progress, team_from_rows
 from roadmap.scoring import score_areas
 from roadmap.session import answer_key
 from roadmap.store import PlanLockedError, StaleEntryError
@@ -41,16 +41,11 @@ def _on_district() -> None:
         st.session_state[ERRORS][widget_key("district")] = refusal
         st.session_state[name_key] = current.name  # only reached in the name's own callback
         return
-    rows = [r for r in _team_rows() if (r.get("name") or "").strip()]
-    if len(rows) > MAX_TEAM_MEMBERS:
-        st.session_state[ERRORS][widget_key("district")] = (
-            f"Not saved: the planning team has {len(rows)} members; a plan can list at most {MAX_TEAM_MEMBERS}.")
-        return
     try:
         district = District(
             name=name,
             date=st.session_state.get(widget_key("district", "date"), current.date),
-            team=[Member(name=r["name"], role=r.get("role", "")) for r in rows],
+            team=team_from_rows(_team_rows()),
         )
     except (TextTooLongError, ValueError) as exc:
         st.session_state[ERRORS][widget_key("district")] = f"Not saved: {str(exc).splitlines()[0]}"
