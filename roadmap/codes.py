@@ -7,18 +7,21 @@ can be mistaken for another character a code can hold. (L stays in: with 1 and
 I gone it has no look-alike left, and dropping it would leave 31 characters,
 49.5 bits.)
 
-Only a hash of the normalised code is stored (`code_hash`). Codes are random
-and long, so an unsalted SHA-256 is enough to look a code up without keeping it:
-nobody can work back from the hash by trying likely codes.
+Only a keyed hash of the normalised code is stored (`code_hash`): HMAC-SHA256,
+with the server's secret as the key, of the code's SHA-256 (`code_digest`, which
+is what planners before the secret stored, so their rows can be keyed in place).
+Without the secret, a copy of the database cannot be searched for codes, however
+many guesses one can afford; with it, a code is still found in one lookup.
 
 `Throttle` slows down someone guessing codes: each wrong code from the same
-client waits a little longer before the answer comes back.
+client waits a little longer before the answer comes back. (The server-wide
+budget of wrong codes is kept in the database: see the store's plan_storage.)
 """
 
 from __future__ import annotations
 
-import collections
 import hashlib
+import hmac
 import math
 import secrets
 import threading
@@ -67,13 +70,28 @@ def display_code(code: str) -> str:
     return "-".join(parts)
 
 
-def code_hash(code: str) -> str:
-    """Return the hex SHA-256 of the normalised code: what the store keeps instead of the code."""
+def code_digest(code: str) -> str:
+    """Return the hex SHA-256 of the normalised code (raise CodeFormatError if it cannot be a code)."""
     return hashlib.sha256(normalise_code(code).encode("ascii")).hexdigest()
 
 
-#: Wrong codes the whole server answers at the usual pace in one minute; past that every wrong code
-#: waits the longest, whoever sent it (someone guessing from many addresses at once).
+def token_digest(token: str) -> str:
+    """Return the hex SHA-256 of a device token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def keyed(secret: bytes, digest: str) -> str:
+    """Return the hex HMAC-SHA256 of a hex digest under the server's secret: what the store keeps."""
+    return hmac.new(secret, digest.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def code_hash(code: str, secret: bytes) -> str:
+    """Return what the store keeps instead of a code: keyed(secret, code_digest(code))."""
+    return keyed(secret, code_digest(code))
+
+
+#: Wrong codes all servers on one database answer at the usual pace in one minute; past that every
+#: wrong code waits Throttle.most, whoever sent it (someone guessing from many addresses at once).
 WRONG_CODES_PER_MINUTE = 60
 
 
@@ -82,20 +100,16 @@ class Throttle:
 
     The wait grows by `step` seconds with each failure, up to `most`; a client quiet
     for `forget_after` seconds starts again. (A right code does not reset it: one's own
-    valid code would otherwise wipe the slowdown between guesses.) Past `per_minute`
-    wrong codes server-wide in the last minute, every wrong code waits `most`.
-    The counts live in this process only, which is enough for one app server.
+    valid code would otherwise wipe the slowdown between guesses.) The per-client
+    counts live in this process; the server-wide budget is the store's.
     At most `max_clients` are remembered; the quietest are forgotten first.
     """
 
     def __init__(self, step: float = 0.5, most: float = 5.0, forget_after: float = 900.0,
-                 max_clients: int = 10_000, clock: Callable[[], float] = time.monotonic,
-                 per_minute: int = WRONG_CODES_PER_MINUTE):
+                 max_clients: int = 10_000, clock: Callable[[], float] = time.monotonic):
         self.step, self.most, self.forget_after, self.max_clients = step, most, forget_after, max_clients
-        self.per_minute = per_minute
         self._clock = clock
         self._failures: dict[str, tuple[int, float]] = {}
-        self._recent: collections.deque[float] = collections.deque()  # times of the last minute's wrong codes
         self._lock = threading.Lock()
 
     def failed(self, client: str) -> float:
@@ -109,11 +123,6 @@ class Throttle:
             self._failures[client] = (count, now)  # re-inserted: dict order is oldest first
             while len(self._failures) > self.max_clients:
                 del self._failures[next(iter(self._failures))]
-            self._recent.append(now)
-            while self._recent and now - self._recent[0] > 60:
-                self._recent.popleft()
-            if len(self._recent) > self.per_minute:
-                return self.most
         return min(self.step * count, self.most)
 
     def failures(self, client: str) -> int:

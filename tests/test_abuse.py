@@ -443,3 +443,100 @@ def test_closing_the_plan_on_this_device_revokes_its_token_on_the_server(databas
     run(at)
     click(at, "Close this plan on this device")
     assert store.plan_for_device(token) is None  # a copy of the cookie opens nothing now
+
+
+# The server's secret and a budget shared by every server ------------------------------------------------
+
+
+def test_a_new_server_makes_its_secret_beside_its_sqlite_file_readable_by_it_alone(tmp_path, monkeypatch, sample):
+    import stat
+
+    from roadmap.codes import code_digest
+    from roadmap.store import plans
+
+    monkeypatch.delenv("ROADMAP_SECRET", raising=False)
+    url = f"sqlite:///{tmp_path / 'roadmap.sqlite3'}"
+    created = Store(url).create_plan(sample)
+    key = tmp_path / "secret.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(bytes.fromhex(key.read_text())) == 32
+    again = Store(url)  # a restart reads the same secret: the code still opens the plan
+    assert again.open_by_code(created.code).plan_id == created.plan_id
+    with again.engine.connect() as conn:
+        assert code_digest(created.code) not in {r.code_hash for r in conn.execute(plans.select())}
+
+
+def test_a_server_with_another_secret_refuses_the_database_in_one_line_and_changes_nothing(tmp_path, monkeypatch,
+                                                                                          sample):
+    from roadmap.store import SecretMismatchError
+
+    url = f"sqlite:///{tmp_path / 'roadmap.sqlite3'}"
+    monkeypatch.setenv("ROADMAP_SECRET", "a" * 40)
+    created = Store(url).create_plan(sample)
+    monkeypatch.setenv("ROADMAP_SECRET", "b" * 40)
+    with pytest.raises(SecretMismatchError) as refused:
+        Store(url)
+    assert "\n" not in str(refused.value) and "same ROADMAP_SECRET" in str(refused.value)
+    done = subprocess.run([sys.executable, "-m", "roadmap", "plans", "list", "--database", url],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 1 and "same ROADMAP_SECRET" in done.stderr and "Traceback" not in done.stderr
+    monkeypatch.setenv("ROADMAP_SECRET", "short")
+    with pytest.raises(Exception, match="at least 32 characters"):
+        Store(url)
+    monkeypatch.setenv("ROADMAP_SECRET", "a" * 40)
+    assert Store(url).open_by_code(created.code).plan_id == created.plan_id
+
+
+def test_the_budget_of_wrong_codes_is_shared_by_every_server_on_the_database(tmp_path, sample):
+    from roadmap.codes import WRONG_CODES_PER_MINUTE
+    from roadmap.store import UnknownCodeError
+
+    url = f"sqlite:///{tmp_path / 'roadmap.sqlite3'}"
+    waits: list[float] = []
+    one, two = Store(url, sleep=waits.append), Store(url, sleep=waits.append)
+    created = one.create_plan(sample)
+    wrong = "2222-2222-22" if created.code != "2222-2222-22" else "3333-3333-33"
+    for n in range(WRONG_CODES_PER_MINUTE):
+        with pytest.raises(UnknownCodeError):
+            (one if n % 2 else two).open_by_code(wrong, client=f"203.0.113.{n}")
+    assert set(waits) == {0.5}
+    with pytest.raises(UnknownCodeError):
+        two.open_by_code(wrong, client="198.51.100.1")  # a fresh address on the second server
+    assert waits[-1] == 5.0
+
+
+# Honest storage messages -----------------------------------------------------------------------------
+
+
+def _read_only(store: Store) -> None:
+    """Make every new connection of store's read-only, as a database file the server cannot write is."""
+    from sqlalchemy import event
+
+    event.listen(store.engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA query_only=ON"))
+    store.engine.dispose()
+
+
+def test_a_read_only_database_says_so_in_plain_words_without_internal_ids(database_url):
+    at = start_plan(new_app(), "Riverbend")
+    session = at.session_state["plan_session"]
+    _read_only(session.store)
+    at.text_area(key=key(at, "q-priorities")).input("Typed while the database is read-only")
+    run(at)
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert "its database is read-only" in error and "Everything saved before is safe" in error
+    assert session.plan_id not in error and "q:" not in error and "readonly" not in error
+    assert at.text_area(key=key(at, "q-priorities")).value == "Typed while the database is read-only"
+
+
+@pytest.mark.parametrize("driver, words", [
+    ("attempt to write a readonly database", "read-only"),
+    ("database or disk is full", "disk is full"),
+    ("could not extend file \"base/16384/2619\": No space left on device", "disk is full"),
+    ("disk I/O error", "a disk error"),
+    ("UNIQUE constraint failed: plans.code_hash", None),
+])
+def test_storage_faults_are_told_apart_from_other_database_errors(driver, words):
+    from roadmap.store.engine import storage_fault
+
+    found = storage_fault(driver)
+    assert (found is None) if words is None else (words in found)

@@ -1,19 +1,19 @@
 """Device tokens: a browser's link back to its plan and wizard step, without the resume code in the cookie.
 
-Only a token's hash is stored. The resume code, when the browser knew it, is kept
-sealed with a key derived from the token, so the database alone never reveals a code.
+Only a token's keyed hash is stored (codes.keyed, with the server's secret). A token
+brings its browser back to the plan, never the plan's resume code: a copied cookie
+must not reveal it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 from datetime import timedelta
 
 from sqlalchemy import insert, select, update
 
-from ..codes import CodeFormatError, code_hash, display_code, normalise_code
+from ..codes import CodeFormatError, code_hash, keyed, token_digest
 from .errors import UnknownCodeError, UnknownDeviceError, UnknownPlanError
 from .schema import device_tokens, plans
 from .values import _now
@@ -22,36 +22,21 @@ from .values import _now
 DEVICE_TOKEN_DAYS = 60
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _code_key(token: str) -> bytes:
-    # Derived apart from _hash_token, so the stored hash says nothing about this key.
-    return hashlib.sha256(b"roadmap resume code\0" + token.encode("utf-8")).digest()
-
-
-def _seal_code(code: str, token: str) -> str:
-    """Return the normalised code XOR a key derived from token (a one-time pad: one code per token)."""
-    compact = normalise_code(code).encode("ascii")
-    return bytes(c ^ k for c, k in zip(compact, _code_key(token))).hex()
-
-
-def _unseal_code(sealed: str, token: str) -> str:
-    return display_code(bytes(c ^ k for c, k in zip(bytes.fromhex(sealed), _code_key(token))).decode("ascii"))
-
-
 class DevicesMixin:
     """The Store's device tokens (see Store)."""
+
+    _secret: bytes
+
+    def _hash_token(self, token: str) -> str:
+        return keyed(self._secret, token_digest(token))
 
     def issue_device_token(self, plan_id: str, code: str | None = None, step: int = 0) -> str:
         """Return a new secret token linking one browser to the plan, open at wizard step step;
         only its hash is stored.
 
-        Pass the plan's resume code, when this browser knows it, to let code_for_device
-        show it again later. It is kept sealed with a key derived from the token, so
-        the database alone never reveals a code. Raises UnknownPlanError, and
-        UnknownCodeError if code is not this plan's code.
+        Pass the plan's resume code when this browser was given it, to check it is this
+        plan's (it is not kept). Raises UnknownPlanError, and UnknownCodeError if code is
+        not this plan's code.
         """
         token = secrets.token_urlsafe(32)
         now = _now()
@@ -59,34 +44,23 @@ class DevicesMixin:
             stored_hash = conn.execute(select(plans.c.code_hash).where(plans.c.id == plan_id)).scalar()
             if stored_hash is None:
                 raise UnknownPlanError(plan_id)
-            sealed = None
             if code is not None:
                 try:
-                    if not hmac.compare_digest(code_hash(code), stored_hash):
+                    if not hmac.compare_digest(code_hash(code, self._secret), stored_hash):
                         raise UnknownCodeError()
                 except CodeFormatError as exc:
                     raise UnknownCodeError(str(exc)) from None
-                sealed = _seal_code(code, token)
-            conn.execute(insert(device_tokens).values(token_hash=_hash_token(token), plan_id=plan_id,
+            conn.execute(insert(device_tokens).values(token_hash=self._hash_token(token), plan_id=plan_id,
                                                       created_at=now, last_seen=now, revoked=False,
-                                                      step=max(int(step), 0),
-                                                      sealed_code=sealed))
+                                                      step=max(int(step), 0)))
         return token
-
-    def code_for_device(self, token: str) -> str | None:
-        """Return the resume code (display form) given when token was issued; None if none was, or the
-        token is unknown or revoked."""
-        with self._transaction() as conn:
-            sealed = conn.execute(select(device_tokens.c.sealed_code).where(
-                device_tokens.c.token_hash == _hash_token(token), device_tokens.c.revoked.is_(False))).scalar()
-        return None if sealed is None else _unseal_code(sealed, token)
 
     def plan_for_device(self, token: str) -> str | None:
         """Return the id of the plan token links to, or None if the token is unknown, revoked, or has not
         been used for DEVICE_TOKEN_DAYS."""
         if not token:
             return None
-        wanted = _hash_token(token)
+        wanted = self._hash_token(token)
         with self._transaction(write=True) as conn:
             row = conn.execute(select(device_tokens.c.token_hash, device_tokens.c.plan_id,
                                       device_tokens.c.last_seen).where(
@@ -104,7 +78,7 @@ class DevicesMixin:
             raise ValueError(f"step must be a whole number 0 or more, not {step!r}.")
         with self._transaction(write=True) as conn:
             result = conn.execute(update(device_tokens).where(
-                device_tokens.c.token_hash == _hash_token(token), device_tokens.c.revoked.is_(False),
+                device_tokens.c.token_hash == self._hash_token(token), device_tokens.c.revoked.is_(False),
             ).values(step=step, last_seen=_now()))
             if result.rowcount == 0:
                 raise UnknownDeviceError()
@@ -113,7 +87,7 @@ class DevicesMixin:
         """Return the wizard step this device was last on; 0 if the token is unknown or revoked."""
         with self._transaction() as conn:
             step = conn.execute(select(device_tokens.c.step).where(
-                device_tokens.c.token_hash == _hash_token(token), device_tokens.c.revoked.is_(False))).scalar()
+                device_tokens.c.token_hash == self._hash_token(token), device_tokens.c.revoked.is_(False))).scalar()
         return step or 0
 
     def revoke_device_token(self, token: str) -> bool:
@@ -125,8 +99,8 @@ class DevicesMixin:
             return False
         with self._transaction(write=True) as conn:
             result = conn.execute(update(device_tokens).where(
-                device_tokens.c.token_hash == _hash_token(token), device_tokens.c.revoked.is_(False),
-            ).values(revoked=True, sealed_code=None))
+                device_tokens.c.token_hash == self._hash_token(token), device_tokens.c.revoked.is_(False),
+            ).values(revoked=True))
             return result.rowcount > 0
 
     def revoke_device_tokens(self, plan_id: str) -> int:

@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from .errors import DatabaseUnavailableError, StoreError
+from .errors import DatabaseUnavailableError, StorageFaultError, StoreError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DATA_DIR_ENV = "ROADMAP_DATA_DIR"
@@ -97,6 +97,26 @@ def make_engine(url: URL) -> Engine:
     return engine
 
 
+#: What a driver's message says (lower case) -> the plain words for the person whose save it refused.
+_FAULTS = (
+    (("readonly", "read-only", "read only"),
+     "The planner cannot save: its database is read-only. Everything saved before is safe and can still be "
+     "read; the server's operator must make the database writable again."),
+    (("disk is full", "no space left", "could not extend file", "disk full"),
+     "The planner cannot save: the server's disk is full. Everything saved before is safe; the server's "
+     "operator must free some space."),
+    (("disk i/o error", "input/output error"),
+     "The planner could not read or write its database (a disk error). Everything saved before is safe; the "
+     "server's operator should check the server's disk."),
+)
+
+
+def storage_fault(driver_message: str) -> str | None:
+    """Return the plain words for a database that cannot take a save (read-only, full, failing disk), or None."""
+    text = driver_message.lower()
+    return next((words for signs, words in _FAULTS if any(sign in text for sign in signs)), None)
+
+
 def reason(exc: DBAPIError) -> str:
     """Return the first line of the driver's message, which is the useful part."""
     text = str(exc.orig) if exc.orig is not None else str(exc)
@@ -152,6 +172,9 @@ class Database:
                         raise StoreError("Updating the database's tables would leave rows pointing at "
                                          "nothing; nothing was changed.")
             except DBAPIError as exc:
+                fault = storage_fault(reason(exc))
+                if fault:
+                    raise StorageFaultError(fault, plan_id, key) from exc
                 doing = "save" if write or schema_change else "read"
                 where = ", ".join(x for x in (f"plan {plan_id}" if plan_id else "", key or "") if x)
                 raise StoreError(f"The database could not {doing} ({where or 'no plan'}): {reason(exc)}",

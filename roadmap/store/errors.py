@@ -34,6 +34,20 @@ class SchemaTooNewError(StoreError):
         self.version = version
 
 
+class StorageFaultError(StoreError):
+    """The database is there but cannot take a save: it is read-only, its disk is full, or the disk failed.
+    The message says which in plain words, for the person at the page; nothing in it is internal."""
+
+
+class SecretMismatchError(StoreError):
+    """The database's codes were keyed with another server secret than this server's (secret.py)."""
+
+    def __init__(self, url: str):
+        super().__init__(f"The database at {url} was set up with another server secret, so no code would open "
+                         "its plans. Give every server that uses it the same ROADMAP_SECRET (a lone server keeps "
+                         "its own in secret.key beside its SQLite file or in its data folder).")
+
+
 class UnknownPlanError(StoreError, LookupError):
     """No plan has this id (it may have been deleted)."""
 

@@ -13,20 +13,20 @@ import hmac
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from sqlalchemy import Table, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from ..codes import CodeFormatError, Throttle, code_hash, new_code
+from ..codes import WRONG_CODES_PER_MINUTE, CodeFormatError, Throttle, code_hash, new_code
 from ..plan import AnswerValue, District, Plan, Rating
 from ..guard import BusyError, ClientGate
 from .errors import (
     PlanLockedError, StaleEntryError, StoreError, TryLaterError, UnknownCodeError, UnknownPlanError, UnknownVersionError,
 )
-from .schema import device_tokens, entries, history, plans
+from .schema import device_tokens, entries, history, plans, wrong_codes
 from .values import DISTRICT_KEY, _blank, _decode, _encode, _filled, _now, answer_key, rating_key
 
 _CODE_GATE = ClientGate("Your last code is still being checked; wait for its answer, then try again.")
@@ -92,6 +92,7 @@ class PlansMixin:
 
     throttle: Throttle
     _sleep: Callable[[float], None]
+    _secret: bytes
 
     def create_plan(self, plan: Plan, who: str = "") -> Created:
         """Store plan (district, every answer, every rating, each at version 1) under a new resume code.
@@ -103,9 +104,9 @@ class PlansMixin:
         pieces.update({rating_key(a): r.model_dump(mode="json") for a, r in plan.ratings.items()})
         plan_id, now = uuid.uuid4().hex, _now()
         with self._transaction(write=True, plan_id=plan_id) as conn:
-            code = self._unused_code(conn)
+            code, hashed = self._unused_code(conn)
             conn.execute(insert(plans).values(
-                id=plan_id, code_hash=code_hash(code), district_name=plan.district.name,
+                id=plan_id, code_hash=hashed, district_name=plan.district.name,
                 created_at=plan.created_at, updated_at=plan.updated_at))
             rows = [dict(plan_id=plan_id, key=k, value=_encode(v), version=1, updated_by=who, updated_at=now)
                     for k, v in pieces.items()]
@@ -137,15 +138,26 @@ class PlansMixin:
 
     def _open_by_code(self, code: str, client: str) -> StoredPlan:
         try:
-            wanted = code_hash(code)
+            wanted = code_hash(code, self._secret)
         except CodeFormatError as exc:
             raise UnknownCodeError(str(exc)) from None
         with self._transaction() as conn:
             row = conn.execute(select(plans.c.id, plans.c.code_hash).where(plans.c.code_hash == wanted)).first()
         if row is None or not hmac.compare_digest(row.code_hash, wanted):
-            self._sleep(self.throttle.failed(client))
+            wait = self.throttle.failed(client)
+            if self._wrong_codes_this_minute() > WRONG_CODES_PER_MINUTE:
+                wait = self.throttle.most  # someone guessing from many addresses: every wrong code waits
+            self._sleep(wait)
             raise UnknownCodeError()
         return self.load(row.id)
+
+    def _wrong_codes_this_minute(self) -> int:
+        """Record one wrong code; return how many every server on this database had in the last minute."""
+        now = _now()
+        with self._transaction(write=True) as conn:
+            conn.execute(delete(wrong_codes).where(wrong_codes.c.at < now - timedelta(seconds=60)))
+            conn.execute(insert(wrong_codes).values(at=now))
+            return conn.execute(select(func.count()).select_from(wrong_codes)).scalar()
 
     def export_plan(self, code: str, client: str = "") -> Plan:
         """Return the plan whose resume code is code; raise UnknownCodeError."""
@@ -331,19 +343,20 @@ class PlansMixin:
             raise UnknownPlanError(plan_id)
 
 
-    @staticmethod
-    def _unused_code(conn: Connection, table: Table = plans) -> str:
-        """A new code no plan (or workshop) has: a clash is one in 2**50, but would open the wrong one."""
-        code = new_code()
-        while conn.execute(select(table.c.id).where(table.c.code_hash == code_hash(code))).first():
+    def _unused_code(self, conn: Connection, table: Table = plans) -> tuple[str, str]:
+        """Return (a new code no plan (or workshop) has, its hash): a clash is one in 2**50, but would open
+        the wrong one."""
+        while True:
             code = new_code()
-        return code
+            hashed = code_hash(code, self._secret)
+            if conn.execute(select(table.c.id).where(table.c.code_hash == hashed)).first() is None:
+                return code, hashed
 
     def _insert_plan(self, conn: Connection, plan: Plan, who: str) -> tuple[str, str]:
         """Store a plan holding only its district inside conn's transaction; return (plan id, code)."""
         plan_id, now = uuid.uuid4().hex, _now()
-        code = self._unused_code(conn)
-        conn.execute(insert(plans).values(id=plan_id, code_hash=code_hash(code), district_name=plan.district.name,
+        code, hashed = self._unused_code(conn)
+        conn.execute(insert(plans).values(id=plan_id, code_hash=hashed, district_name=plan.district.name,
                                           created_at=plan.created_at, updated_at=plan.updated_at))
         data = plan.district.model_dump(mode="json")
         row = dict(plan_id=plan_id, key=DISTRICT_KEY, value=_encode(data), version=1, updated_by=who, updated_at=now)

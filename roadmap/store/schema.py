@@ -80,8 +80,6 @@ device_tokens = Table(
     Column("last_seen", UTCDateTime, nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
     Column("step", Integer, nullable=False, default=0),
-    # The resume code sealed with a key only the token's holder can derive (see _seal_code), or NULL.
-    Column("sealed_code", String(40), nullable=True),
 )
 Index("device_tokens_by_plan", device_tokens.c.plan_id)
 # Workshops: a facilitator's many teams at once (see workshop_storage.py).
@@ -114,6 +112,22 @@ member_ratings = Table(
     Column("action_id", String(200), primary_key=True),
     Column("level", String(200), nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+
+# The fingerprint of the secret the codes' and tokens' hashes are keyed with (secret.py): one row.
+server_secret = Table(
+    "server_secret", metadata,
+    Column("id", Integer, primary_key=True),  # always 1
+    Column("fingerprint", String(64), nullable=False),
+)
+
+# One row per wrong resume code in the last minute or so, from any server on this database: the
+# server-wide budget of wrong codes (plan_storage.PlansMixin._open_by_code).
+wrong_codes = Table(
+    "wrong_codes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
 )
 
 

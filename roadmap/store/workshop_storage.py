@@ -31,7 +31,7 @@ from .errors import (
 from ..guard import BusyError, ClientGate
 from .passphrases import _dummy_hash, hash_passphrase, needs_new_hash, verify_passphrase
 from .plan_storage import StoredPlan
-from .schema import MAX_WORKSHOP_NAME_CHARS, device_tokens, entries, member_ratings, plans, workshop_teams, workshops
+from .schema import MAX_WORKSHOP_NAME_CHARS, entries, member_ratings, plans, workshop_teams, workshops
 from .values import _now
 
 WORKSHOP_OPEN, WORKSHOP_CLOSED, WORKSHOP_ARCHIVED = "open", "closed", "archived"
@@ -163,6 +163,7 @@ class WorkshopsMixin:
 
     throttle: Throttle
     _sleep: Callable[[float], None]
+    _secret: bytes
     _standalone: set[str]  # plan ids known to be in no workshop (see _is_locked)
 
     def create_workshop(self, name: str, passphrase: str, team_names: list[str], *, day: dt.date | None = None,
@@ -180,9 +181,9 @@ class WorkshopsMixin:
         secret = hash_passphrase(passphrase)  # slow on purpose: done before any lock is taken
         workshop_id, now = uuid.uuid4().hex, _now()
         with self._transaction(write=True) as conn:
-            code = self._unused_code(conn, workshops)
+            code, hashed = self._unused_code(conn, workshops)
             conn.execute(insert(workshops).values(
-                id=workshop_id, code_hash=code_hash(code), name=name, date=day, bank_yaml=bank_yaml,
+                id=workshop_id, code_hash=hashed, name=name, date=day, bank_yaml=bank_yaml,
                 passphrase_hash=secret, status=WORKSHOP_OPEN, created_at=now))
             teams = self._insert_teams(conn, workshop_id, names, day, who, first_position=1)
         return CreatedWorkshop(self.workshop(workshop_id), code, tuple(teams))
@@ -239,7 +240,7 @@ class WorkshopsMixin:
 
     def _open_workshop(self, code: str, passphrase: str, client: str) -> Workshop:
         try:
-            wanted: str | None = code_hash(code)
+            wanted: str | None = code_hash(code, self._secret)
         except CodeFormatError:
             wanted = None
         row = None
@@ -321,9 +322,8 @@ class WorkshopsMixin:
                                                              workshop_teams.c.plan_id == plan_id)).first()
             if team is None:
                 raise UnknownTeamError()
-            code = self._unused_code(conn)
-            conn.execute(update(plans).where(plans.c.id == plan_id).values(code_hash=code_hash(code)))
-            conn.execute(update(device_tokens).where(device_tokens.c.plan_id == plan_id).values(sealed_code=None))
+            code, hashed = self._unused_code(conn)
+            conn.execute(update(plans).where(plans.c.id == plan_id).values(code_hash=hashed))
         return TeamCode(WorkshopTeam(plan_id, team.team_name, team.position), code)
 
     def remove_team(self, workshop_id: str, plan_id: str) -> None:

@@ -10,6 +10,7 @@ from alembic import context
 
 from roadmap.store.engine import default_database_url, make_engine, normalise_url
 from roadmap.store.schema import UTCDateTime, metadata
+from roadmap.store.secret import load_secret
 
 
 def render_item(kind, item, autogen_context):
@@ -30,7 +31,9 @@ given = context.config.attributes.get("connection")
 if given is not None:
     run(given)
 else:
-    engine = make_engine(normalise_url(context.config.get_main_option("sqlalchemy.url") or default_database_url()))
+    url = normalise_url(context.config.get_main_option("sqlalchemy.url") or default_database_url())
+    context.config.attributes.setdefault("secret", load_secret(url))  # for revisions that key hashes
+    engine = make_engine(url)
     try:
         with engine.begin() as connection:
             run(connection)
