@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-postgres", action="store_true", help="store figures on SQLite only")
     args = parser.parse_args(argv)
     runs = [["bench_pages.py"], ["bench_store.py"] + (["--no-postgres"] if args.skip_postgres else []),
-            ["bench_export.py"]]
+            ["bench_export.py"], ["bench_abuse.py"] + (["--skip-server"] if args.skip_room else [])]
     if not args.skip_room:
         runs.append(["bench_room.py"])
     print(f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · {machine()}", flush=True)

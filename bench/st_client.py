@@ -124,8 +124,9 @@ def _http_get(url: str, headers: dict[str, str] | None = None) -> tuple[bytes, d
 class StClient:
     """One browser tab's worth of Streamlit session, over one websocket."""
 
-    def __init__(self, base_url: str, timeout: float = 120.0):
+    def __init__(self, base_url: str, timeout: float = 120.0, headers: dict[str, str] | None = None):
         self.base_url = base_url.rstrip("/")
+        self.headers = dict(headers or {})  # sent with the websocket's opening request (X-Forwarded-For, say)
         self.timeout = timeout
         self.session_id = ""
         self.page = Page()
@@ -152,7 +153,8 @@ class StClient:
         ws_url = "ws" + self.base_url[len("http"):] + "/_stcore/stream"
         self._socket = await connect(
             ws_url, subprotocols=["streamlit", self._xsrf] if self._xsrf else ["streamlit"],
-            origin=self.base_url, additional_headers={"Cookie": f"{XSRF_COOKIE}={self._xsrf}"} if self._xsrf else {},
+            origin=self.base_url,
+            additional_headers={**self.headers, **({"Cookie": f"{XSRF_COOKIE}={self._xsrf}"} if self._xsrf else {})},
             max_size=None, compression=None, open_timeout=self.timeout)
         self._reader = asyncio.create_task(self._read(), name="st-client-read")
         return await self.rerun(query_string=query_string)
