@@ -274,11 +274,22 @@ def plan_from_json(data: str | bytes) -> Plan:
     except ValidationError as exc:
         err = exc.errors()[0]
         where = excerpt(".".join(str(p) for p in err["loc"] if not str(p).startswith("function")), 60)
-        msg = excerpt(str(err.get("ctx", {}).get("error") or err["msg"]).removeprefix("Value error, "), 240)
+        msg = _PLAIN_PROBLEMS.get(err["type"]) or str(err.get("ctx", {}).get("error") or err["msg"])
+        msg = excerpt(msg.removeprefix("Value error, "), 240)
         more = f" (and {exc.error_count() - 1:,} more problems)" if exc.error_count() > 1 else ""
         raise PlanFileError(f"This plan file has a problem at {where}: {msg.rstrip('.')}{more}.") from None
     except (AnswerError, ValueError) as exc:
         raise PlanFileError(f"This plan file has a problem: {excerpt(str(exc), 240)}") from None
+
+
+#: Pydantic's words for a plan file's commonest mistakes, said plainly.
+_PLAIN_PROBLEMS = {
+    "extra_forbidden": "this is not part of a plan file",
+    "missing": "this is missing",
+    "string_type": "this must be text",
+    "dict_type": "this must be a set of named values",
+    "list_type": "this must be a list",
+}
 
 
 def plan_json_schema() -> dict:
