@@ -540,3 +540,18 @@ def test_storage_faults_are_told_apart_from_other_database_errors(driver, words)
 
     found = storage_fault(driver)
     assert (found is None) if words is None else (words in found)
+
+
+def test_a_copied_device_cookie_opens_the_plan_but_never_shows_its_resume_code(database_url):
+    first = start_plan(new_app(), "Riverbend")
+    code = first.session_state["resume_code"]
+    copied = new_app()
+    copied.session_state["device_token"] = first.session_state["device_token"]  # what the cookie carries
+    copied.run()
+    copied.switch_page("app_pages/plan.py")
+    run(copied)
+    assert copied.session_state["plan_session"].plan.district.name == "Riverbend"
+    shown = "\n".join([c.value for c in copied.sidebar.caption] + [c.value for c in copied.get("code")]
+                      + [t.value for t in copied.text] + [m.value for m in copied.markdown])
+    assert code not in shown and code.replace("-", "") not in shown
+    assert any("shows only in the browser tab" in c.value for c in copied.sidebar.caption)

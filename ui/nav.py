@@ -78,11 +78,15 @@ def sidebar(bank: Bank, step: int) -> None:
                       help="You are here" if index == step else None)
         st.page_link("app_pages/consensus.py", label="Team ratings: rate alone, then agree", icon=":material/groups:")
         code = st.session_state.get(CODE)
-        if code:
-            with st.expander("Resume code"):
+        with st.expander("Resume code"):
+            if code:
                 st.caption("Anyone with this code can open and edit the plan from any device. "
                            "Hidden here so it is not projected to the room.")
                 st.code(code, language=None)
+            else:
+                st.caption("The code shows only in the browser tab where the plan was started or opened with "
+                           "it (and on the last page of a Word plan downloaded there), so a copy of this "
+                           "browser's cookie cannot reveal it. This device keeps opening the plan without it.")
         st.divider()
         st.text_input("Your name (shown in the answer history)", key=WHO, max_chars=80,
                       on_change=_set_who)

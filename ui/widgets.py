@@ -17,7 +17,7 @@ import streamlit as st
 from roadmap.bank import Action, Bank, Question
 from roadmap.plan import MAX_TABLE_ROWS, AnswerError, normalise_answer
 from roadmap.session import Conflict, answer_key, rating_key
-from roadmap.store import StoreError, UnknownPlanError
+from roadmap.store import StorageFaultError, StoreError, UnknownPlanError
 from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError, markdown_literal
 
 from .state import ERRORS, PLAN_GONE, Drawing, bounded_editor, plan_session, store_safe
@@ -44,6 +44,8 @@ def _not_saved(exc: StoreError) -> str:
     log.warning("a change was not saved: %s", exc)
     if isinstance(exc, UnknownPlanError):
         return f"Not saved: {PLAN_GONE[:1].lower()}{PLAN_GONE[1:]}"
+    if isinstance(exc, StorageFaultError):  # read-only, disk full: waiting will not help, so say what will
+        return f"{exc} What you entered is still here; copy it somewhere safe."
     return ("Not saved: the database did not answer. What you entered is still here; change it again in a "
             "moment to save it, or copy it somewhere safe.")
 
