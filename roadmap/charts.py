@@ -1,4 +1,8 @@
-"""The readiness chart: one horizontal bar per area, as a percentage of the top level.
+"""The readiness chart: one horizontal bar per area, on the rubric's own scale.
+
+The axis runs from the bottom level (Not started) to the top one (Established), each
+level marked by name, and a bar runs from the bottom level to the area's mean level:
+an area whose actions are all Not started has no length, as it should.
 
 Two renderings of the same scores: `build_readiness_figure` (plotly, for the app)
 and `draw_readiness_chart` (a PNG for the Word plan, drawn with matplotlib's object
@@ -21,11 +25,11 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from .bank import Bank
-from .scoring import AreaScore
+from .scoring import AreaScore, scored_levels
 from .text import plotly_literal
 
-CHART_TITLE = "Readiness by area, % of the top level (the team's self-assessment)"
-AXIS_TITLE = "Readiness, % of the top level"
+CHART_TITLE = "Readiness by area: mean level (the team's self-assessment)"
+AXIS_TITLE = "Mean readiness level"
 #: The app's shorter title, broken to fit a phone.
 APP_TITLE = "Readiness by area: the team's self-assessment"
 NOT_RATED = "Not rated"
@@ -34,30 +38,26 @@ PRINT_DPI = 200
 
 _BAR_COLOUR = "#1f4e79"  # dark blue: dark enough to read as black when printed in grey
 _TEXT_COLOUR = "#1a1a1a"
-#: Past this percentage a bar's words go inside the bar instead of after it.
-_INSIDE_FROM = 62
+#: Past this share of the axis a bar's words go inside the bar instead of after it.
+_INSIDE_FROM = 0.62
 
 
 def _bar_text(score: AreaScore) -> str:
-    """Return the words printed beside an area's bar: '67% (mean 2.7, 3 of 4 rated)' or 'Not rated'."""
-    if score.percent is None:
-        if score.not_applicable:
-            return f"{NOT_RATED} ({score.not_applicable} of {score.actions} not applicable)"
-        return f"{NOT_RATED} (0 of {score.actions} actions rated)" if score.actions else NOT_RATED
-    return f"{score.percent}% (mean {score.mean:.1f}, {score.rated} of {score.actions} rated)"
+    """The words beside an area's bar: '2.5: between Emerging and Developing (2 of 4 rated)' or 'Not rated'."""
+    if score.mean is None:
+        return f"{NOT_RATED} ({score.count_label})" if score.actions else NOT_RATED
+    return f"{score.label} ({score.count_label})"
 
 
 def _level_ticks(bank: Bank) -> tuple[list[int], list[str]]:
-    """Return axis positions (percent) and labels for each scored level, e.g. 75 -> '75%\\nDeveloping'."""
-    top = bank.top_value
-    positions, labels = [0], ["0%"]
-    for level in bank.levels:
-        if level.value is None or level.value <= 0:
-            continue
-        pct = round(100 * level.value / top)
-        positions.append(pct)
-        labels.append(f"{pct}%\n{level.label}")
-    return positions, labels
+    """Return axis positions (level values) and labels for each scored level, e.g. 3 -> '3\\nDeveloping'."""
+    levels = scored_levels(bank)
+    return [lv.value for lv in levels], [f"{lv.value}\n{lv.label}" for lv in levels]
+
+
+def _axis(bank: Bank) -> tuple[int, int]:
+    levels = scored_levels(bank)
+    return levels[0].value, levels[-1].value
 
 
 # The app's chart (plotly) -------------------------------------------------------
@@ -70,12 +70,14 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
     the words "Not rated" instead.
     """
     positions, labels = _level_ticks(bank)
+    bottom, top = _axis(bank)
     titles = [plotly_literal(s.title) for s in scores]  # a workshop's own bank may name its areas anything
     bar = go.Bar(
         y=titles,
-        x=[s.percent for s in scores],  # None: no bar at all, not a zero bar
+        x=[s.mean - bottom if s.mean is not None else None for s in scores],  # None: no bar, not a zero bar
+        base=bottom,
         orientation="h",
-        text=[f"{s.percent}%" if s.percent is not None else "" for s in scores],
+        text=[s.mean_label if s.mean is not None else "" for s in scores],
         textposition="auto",  # inside a bar long enough to hold it, just after a short one
         insidetextanchor="end",
         textfont={"size": 20},
@@ -94,8 +96,8 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
         annotations.append(dict(x=0, y=title, xref="x", yanchor="bottom", xanchor="left", yshift=24,
                                 showarrow=False, text=title, font={"size": 17, "color": _TEXT_COLOUR},
                                 name="area"))
-        if score.percent is None:
-            annotations.append(dict(x=1, y=title, xanchor="left", showarrow=False, text=NOT_RATED,
+        if score.mean is None:
+            annotations.append(dict(x=bottom, y=title, xanchor="left", showarrow=False, text=NOT_RATED,
                                     font={"size": 18, "color": _TEXT_COLOUR}, name="not-rated"))
     # One Figure built from one layout: plotly checks each add_annotation or update_layout
     # call on its own, which made this chart most of the review page's time on every rerun.
@@ -103,7 +105,7 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
         annotations=annotations,
         title={"text": APP_TITLE, "font": {"size": 16}, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         font={"size": 15, "color": _TEXT_COLOUR},
-        xaxis={"title": {"text": AXIS_TITLE, "standoff": 12}, "automargin": True, "range": [0, 102],
+        xaxis={"title": {"text": AXIS_TITLE, "standoff": 12}, "automargin": True, "range": [bottom, top + 0.06 * (top - bottom)],
                "tickvals": positions, "ticktext": [plotly_literal(t).replace("\n", "<br>") for t in labels],
                "tickangle": 0, "tickfont": {"size": 13}, "gridcolor": "#bbbbbb", "fixedrange": True},
         yaxis={"autorange": "reversed", "fixedrange": True, "showticklabels": False},
@@ -124,7 +126,7 @@ def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_D
     """Return the readiness chart as PNG bytes at `dpi`, sized for a portrait page (6.5 in wide)."""
     positions, labels = _level_ticks(bank)
     titles = [textwrap.fill(s.title, 28) for s in scores]
-    width, height = 6.5, 0.9 + 0.27 * max(len(scores), 1)
+    width, height = 6.5, 0.9 + 0.38 * max(len(scores), 1)
     figure = Figure(figsize=(width, height), dpi=dpi)
     canvas = FigureCanvasAgg(figure)
     # Margins are measured, not found by tight_layout, which draws the whole figure an extra time.
@@ -133,23 +135,33 @@ def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_D
     widest = max((renderer.get_text_width_height_descent(line, title_font, ismath=False)[0]
                   for title in titles for line in title.splitlines()), default=0.0)
     left = (widest * 72 / dpi / 72 + 0.2) / width  # pixels at dpi -> inches, plus room for tick marks
-    figure.subplots_adjust(left=min(left, 0.5), right=1 - 0.45 / width, top=1 - 0.32 / height, bottom=0.4 / height)
+    left, right = min(left, 0.5), 1 - 0.3 / width
+    figure.subplots_adjust(left=left, right=right, top=1 - 0.32 / height, bottom=0.4 / height)
+    axis_width = (right - left) * width  # inches
+    bar_font = FontProperties(size=8)
     ax = figure.add_subplot()
     rows = list(range(len(scores)))
-    rated = [(i, s) for i, s in zip(rows, scores) if s.percent is not None]
-    ax.barh([i for i, _ in rated], [s.percent for _, s in rated], height=0.62, color="white",
+    bottom, top = _axis(bank)
+    span = top - bottom
+    rated = [(i, s) for i, s in zip(rows, scores) if s.mean is not None]
+    ax.barh([i for i, _ in rated], [s.mean - bottom for _, s in rated], left=bottom, height=0.62, color="white",
             edgecolor=_BAR_COLOUR, hatch="///", linewidth=1.2, zorder=2)
     for i, score in zip(rows, scores):
-        x = score.percent if score.percent is not None else 0
-        # A long bar carries its words inside, on a white patch, so they never run off the page.
-        inside = x > _INSIDE_FROM
-        ax.text(x - 1.5 if inside else x + 1.5, i, _bar_text(score), va="center", ha="right" if inside else "left",
-                fontsize=8.5, color=_TEXT_COLOUR, zorder=3, parse_math=False,
+        x = score.mean if score.mean is not None else bottom
+        words = _bar_text(score).replace(" (", "\n(", 1)  # the level, then what it rests on
+        # Words that would run past the axis go inside the bar, on a white patch, so they stay on the page.
+        words_width = max(renderer.get_text_width_height_descent(line, bar_font, ismath=False)[0]
+                          for line in words.splitlines()) / dpi
+        room = (top - x) / span * axis_width
+        inside = words_width + 0.1 > room and x > bottom
+        ax.text(x - 0.015 * span if inside else x + 0.015 * span, i, words, va="center",
+                ha="right" if inside else "left", fontsize=8, linespacing=1.15, color=_TEXT_COLOUR, zorder=3,
+                parse_math=False,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
     # parse_math=False: an area title with two "$" in it is text, not a formula.
     ax.set_yticks(rows, titles, fontsize=9, parse_math=False)
     ax.set_ylim(max(len(scores), 1) - 0.5, -0.5)  # first area at the top
-    ax.set_xlim(0, 100)
+    ax.set_xlim(bottom, top)
     ax.set_xticks(positions, labels, fontsize=7.5)
     ax.grid(axis="x", color="#999999", linewidth=0.6, linestyle=":", zorder=0)
     ax.set_axisbelow(True)
@@ -168,11 +180,9 @@ def readiness_alt_text(scores: list[AreaScore]) -> str:
         return f"{CHART_TITLE}: there are no areas to show."
     parts = []
     for score in scores:
-        if score.percent is None:
-            parts.append(f"{score.title}: not rated.")
+        if score.mean is None:
+            parts.append(f"{score.title}: not rated ({score.count_label}).")
         else:
-            actions = "action" if score.actions == 1 else "actions"
-            parts.append(f"{score.title}: {score.percent}% (mean level {score.mean:.1f}; "
-                         f"{score.rated} of {score.actions} {actions} rated).")
-    return ("Bar chart of readiness by area, the team's self-assessment, as a percentage of the top "
-            "readiness level. " + " ".join(parts))
+            parts.append(f"{score.title}: {score.label} ({score.count_label}).")
+    return ("Bar chart of readiness by area, the team's self-assessment: each area's mean level on the "
+            "rubric, from its lowest level to its highest. " + " ".join(parts))

@@ -35,7 +35,7 @@ from docx.text.paragraph import Paragraph
 from .bank import Area, Bank, Question
 from .charts import draw_readiness_chart, readiness_alt_text
 from .plan import Plan, is_answered, orphan_answers
-from .scoring import AreaScore, score_areas
+from .scoring import AreaScore, score_areas, scored_levels
 from .text import clean_text, slugify
 
 log = logging.getLogger(__name__)
@@ -498,9 +498,10 @@ class _Writer:
     def rubric(self, bank: Bank, heading_level: int = 2, new_page: bool = False) -> None:
         self.heading("Readiness rubric", heading_level, new_page=new_page)
         self.para(
-            "Each high-impact action is rated on this scale. An area's readiness is the mean of its rated "
-            "actions as a percentage of the top level; actions rated not applicable are left out. The rubric "
-            "is the planner's suggestion, not the report's.")
+            "Each high-impact action is rated on this scale. An area's readiness is the mean level of its rated "
+            "actions, shown to one decimal with the nearest level's name (2.5 is between the second and third "
+            "levels); actions rated not applicable are left out and named. The rubric is the planner's "
+            "suggestion, not the report's.")
         rows = [[str(lv.value) if lv.value is not None else "-", _t(lv.label), _t(lv.descriptor)]
                 for lv in bank.levels]
         self.table(["Level", "Label", "What it means"], rows, widths=[0.7, 1.5, 4.3])
@@ -541,12 +542,11 @@ def _add_chart(w: _Writer, bank: Bank, scores: list[AreaScore]) -> None:
     w.picture(png, _TEXT_WIDTH, readiness_alt_text(scores), "Readiness by area")
 
 
-def _figures_rows(scores: list[AreaScore], top: int) -> list[list[str]]:
+def _figures_rows(scores: list[AreaScore]) -> list[list[str]]:
     rows = []
     for s in scores:
-        rated = f"{s.rated} of {s.actions}" + (f" ({s.not_applicable} not applicable)" if s.not_applicable else "")
-        mean = "-" if s.mean is None else f"{s.mean:.1f} of {top}"
-        rows.append([_t(s.title), rated, mean, s.label])
+        level = "Not rated" if s.mean is None else _t(s.level_name)
+        rows.append([_t(s.title), s.count_label, s.mean_label, level])
     return rows
 
 
@@ -569,8 +569,9 @@ def _add_summary(w: _Writer, plan: Plan, bank: Bank, options: DocumentOptions) -
     w.heading("Executive summary", 1, new_page=True)
     scores = score_areas(plan, bank)
     _add_chart(w, bank, scores)
-    w.table(["Area", "Rated actions", "Mean level", "Readiness"], _figures_rows(scores, bank.top_value),
-            widths=[2.5, 1.6, 1.2, 1.2])
+    bottom, top = scored_levels(bank)[0], scored_levels(bank)[-1]
+    w.table(["Area", "Rated actions", f"Mean level ({bottom.value}-{top.value})", "Nearest level"],
+            _figures_rows(scores), widths=[2.2, 1.9, 1.0, 1.4])
 
     in_summary = [q for a in bank.areas for q in a.questions if q.in_summary]
     written = [q for q in in_summary if q.kind != "table"

@@ -40,7 +40,8 @@ from openpyxl.styles import Font
 from .bank import Bank, Question, load_bank_text
 from .document import DocumentOptions, build_plan_document, to_docx_bytes
 from .plan import AnswerError, DoneOfTotal, Plan, Rating, is_answered, progress
-from .scoring import score_areas
+from .bank import Level
+from .scoring import AreaScore, level_name, one_decimal, score_areas, scored_levels
 from .store import (
     MAX_WORKSHOP_TEAMS, MemberRating, Store, StoredPlan, TeamCode, TeamProgress, Workshop, WorkshopTeam, answer_key,
 )
@@ -56,7 +57,7 @@ MAX_TEAMS = MAX_WORKSHOP_TEAMS
 PUBLIC_URL_ENV = "ROADMAP_PUBLIC_URL"
 
 COMBINED_TITLE = "Readiness by area across the workshop's teams (each team's self-assessment)"
-HEATMAP_TITLE = "Readiness by team and area, % of the top level (self-assessment)"
+HEATMAP_TITLE = "Readiness by team and area: mean level of the rated actions (self-assessment)"
 NOT_RATED = "Not rated"
 _BAR_COLOUR = "#1f4e79"
 _TEXT_COLOUR = "#1a1a1a"
@@ -227,11 +228,22 @@ class AreaCell(DoneOfTotal):
     rated: int
     actions: int
     required_missing: int
-    readiness: int | None  # % of the top level; None: nothing rated
+    score: AreaScore
+
+    @property
+    def readiness(self) -> float | None:
+        """The mean level of the team's rated actions (1-4 in the shipped bank); None: nothing rated."""
+        return self.score.mean
 
     @property
     def readiness_label(self) -> str:
-        return NOT_RATED if self.readiness is None else f"{self.readiness}%"
+        """'2.5: between Emerging and Developing' or 'Not rated'."""
+        return self.score.label
+
+    @property
+    def readiness_short(self) -> str:
+        """The mean alone, for a heat map's cell: '2.5' or 'Not rated'."""
+        return NOT_RATED if self.score.mean is None else self.score.mean_label
 
 
 @dataclass(frozen=True)
@@ -276,7 +288,7 @@ def dashboard_rows(bank: Bank, teams: Sequence[TeamProgress], now: dt.datetime) 
             rated = sum(1 for a in area.actions if ratings.get(a.id) in levels)
             cells.append(AreaCell(area.id, area.title, team.filled.get(_answered_group(area.id), 0),
                                   len(area.questions), rated, len(area.actions),
-                                  required - team.filled.get(_required_group(area.id), 0), score.percent))
+                                  required - team.filled.get(_required_group(area.id), 0), score))
         total = sum(c.total for c in cells)
         percent = 0 if total == 0 else 100 * sum(c.done for c in cells) // total
         quiet = max(0, int((now - team.last_activity).total_seconds() // 60))
@@ -291,58 +303,80 @@ def _half_up(value: Fraction) -> int:
 
 @dataclass(frozen=True)
 class CombinedArea:
-    """One area across every team: how many teams rated it, and the mean, lowest and highest readiness."""
+    """One area across every team: how many teams rated it, and the mean, lowest and highest readiness.
+
+    Readiness is on the rubric's scale (each team's mean level); the area's figure is the mean of the
+    teams' means, so every team counts once however many actions it rated.
+    """
 
     area_id: str
     title: str
     teams: int
-    values: tuple[int, ...]  # each rated team's readiness, in team order
+    values: tuple[float, ...]  # each rated team's mean level, in team order
+    levels: tuple[Level, ...] = ()  # the scored levels, lowest first, to name the mean
 
     @property
     def rated(self) -> int:
         return len(self.values)
 
     @property
-    def mean(self) -> int | None:
-        """Return the mean of the teams' readiness, rounded half up; None when no team rated the area."""
-        return _half_up(Fraction(sum(self.values), len(self.values))) if self.values else None
+    def mean(self) -> float | None:
+        """Return the mean of the teams' mean levels; None when no team rated the area."""
+        return sum(self.values) / len(self.values) if self.values else None
 
     @property
-    def lowest(self) -> int | None:
+    def mean_label(self) -> str:
+        return "" if self.mean is None else one_decimal(self.mean)
+
+    @property
+    def level_name(self) -> str:
+        return level_name(self.mean, list(self.levels)) if self.mean is not None and self.levels else ""
+
+    @property
+    def label(self) -> str:
+        """'2.6: near Developing', or 'Not rated'."""
+        if self.mean is None:
+            return NOT_RATED
+        return f"{self.mean_label}: {self.level_name}" if self.level_name else self.mean_label
+
+    @property
+    def lowest(self) -> float | None:
         return min(self.values) if self.values else None
 
     @property
-    def highest(self) -> int | None:
+    def highest(self) -> float | None:
         return max(self.values) if self.values else None
 
     @property
     def text(self) -> str:
-        """Return the figure in words: '58% (3 of 4 teams rated; 25-88%)' or 'Not rated (0 of 4 teams)'."""
+        """The figure in words: '2.6: near Developing (3 of 4 teams rated; 1.5 to 3.5)' or 'Not rated (0 of 4 teams)'."""
         if not self.values:
             return f"{NOT_RATED} (0 of {self.teams} teams)"
-        return f"{self.mean}% ({self.rated} of {self.teams} teams rated; {self.range_text})"
+        return f"{self.label} ({self.rated} of {self.teams} teams rated; {self.range_text})"
 
     @property
     def range_text(self) -> str:
-        """Return the teams' range: '25-88%', or '50%' when they all stand at the same level."""
-        return f"{self.lowest}%" if self.lowest == self.highest else f"{self.lowest}-{self.highest}%"
+        """The teams' range: '1.5 to 3.5', or 'all at 2.0' when they all stand at the same level."""
+        low, high = one_decimal(self.lowest), one_decimal(self.highest)
+        return f"all at {low}" if low == high else f"{low} to {high}"
 
 
 def combined_areas(bank: Bank, rows: Sequence[TeamRow]) -> list[CombinedArea]:
     """Return each area of the bank across every team's readiness."""
+    levels = tuple(scored_levels(bank))
     out = []
     for index, area in enumerate(bank.areas):
         values = tuple(r.areas[index].readiness for r in rows if r.areas[index].readiness is not None)
-        out.append(CombinedArea(area.id, area.title, len(rows), values))
+        out.append(CombinedArea(area.id, area.title, len(rows), values, levels))
     return out
 
 
 def combined_table(combined: Sequence[CombinedArea]) -> list[dict[str, object]]:
     """Return the numbers under the combined chart, one dict per area (column name -> value)."""
     return [{"Area": c.title, "Teams rated": f"{c.rated} of {c.teams}",
-             "Mean readiness": NOT_RATED if c.mean is None else f"{c.mean}%",
-             "Lowest": "" if c.lowest is None else f"{c.lowest}%",
-             "Highest": "" if c.highest is None else f"{c.highest}%"} for c in combined]
+             "Mean level": c.label,
+             "Lowest": "" if c.lowest is None else one_decimal(c.lowest),
+             "Highest": "" if c.highest is None else one_decimal(c.highest)} for c in combined]
 
 
 def team_label(team: WorkshopTeam) -> str:
@@ -362,12 +396,15 @@ def build_heatmap(bank: Bank, rows: Sequence[TeamRow]) -> go.Figure:
     areas = [plotly_literal(_area_label(n, a.title)) for n, a in enumerate(bank.areas, start=1)]
     teams = [plotly_literal(team_label(r.team)) for r in rows]
     z = [[c.readiness for c in r.areas] for r in rows]
-    text = [[c.readiness_label for c in r.areas] for r in rows]
+    text = [[c.readiness_short for c in r.areas] for r in rows]
+    hover = [[c.readiness_label for c in r.areas] for r in rows]
+    levels = scored_levels(bank)
     figure = go.Figure(go.Heatmap(
-        z=z, x=areas, y=teams, text=text, texttemplate="%{text}", textfont={"size": 16},
-        zmin=0, zmax=100, colorscale="Blues", xgap=3, ygap=3, hoverongaps=False,
-        colorbar={"title": {"text": "Readiness %"}},
-        hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        z=z, x=areas, y=teams, text=text, texttemplate="%{text}", textfont={"size": 16}, customdata=hover,
+        zmin=levels[0].value, zmax=levels[-1].value, colorscale="Blues", xgap=3, ygap=3, hoverongaps=False,
+        colorbar={"title": {"text": "Mean level"}, "tickvals": [lv.value for lv in levels],
+                  "ticktext": [plotly_literal(f"{lv.value} {lv.label}") for lv in levels]},
+        hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>",
     ))
     figure.update_layout(
         title={"text": HEATMAP_TITLE, "font": {"size": 18}}, font={"size": 15, "color": _TEXT_COLOUR},
@@ -387,9 +424,12 @@ def build_combined_figure(combined: Sequence[CombinedArea]) -> go.Figure:
     titles = [_area_label(n, c.title) for n, c in enumerate(combined, start=1)]
     details = [f"{c.rated} of {c.teams} teams rated" + (f" · {c.range_text}" if c.values else "")
                for c in combined]
+    levels = list(combined[0].levels) if combined and combined[0].levels else []
+    bottom, top = (levels[0].value, levels[-1].value) if levels else (1, 4)
     figure = go.Figure(go.Bar(
-        y=titles, x=[c.mean for c in combined], orientation="h", name="Mean of the teams",
-        text=[f"{c.mean}%" if c.mean is not None else "" for c in combined], textposition="auto",
+        y=titles, x=[c.mean - bottom if c.mean is not None else None for c in combined], base=bottom,
+        orientation="h", name="Mean of the teams",
+        text=[c.mean_label for c in combined], textposition="auto",
         insidetextanchor="end", textfont={"size": 22}, insidetextfont={"color": "white"},
         outsidetextfont={"color": _TEXT_COLOUR},
         marker={"color": _BAR_COLOUR, "line": {"color": _TEXT_COLOUR, "width": 1},
@@ -403,15 +443,16 @@ def build_combined_figure(combined: Sequence[CombinedArea]) -> go.Figure:
     figure.add_trace(go.Scatter(x=dots_x, y=dots_y, mode="markers", name="One team",
                                 marker={"symbol": "circle-open", "size": 14, "color": "#d9a400",
                                         "line": {"width": 3}},
-                                hovertemplate="%{y}: a team at %{x}%<extra></extra>"))
+                                hovertemplate="%{y}: a team at %{x:.1f}<extra></extra>"))
     for title, area in zip(titles, combined):
         if area.mean is None:
-            figure.add_annotation(x=1, y=title, xanchor="left", showarrow=False, text=NOT_RATED,
+            figure.add_annotation(x=bottom, y=title, xanchor="left", showarrow=False, text=NOT_RATED,
                                   font={"size": 18, "color": _TEXT_COLOUR})
     figure.update_layout(
         title={"text": COMBINED_TITLE, "font": {"size": 20}}, font={"size": 18, "color": _TEXT_COLOUR},
-        xaxis={"title": {"text": "Readiness, % of the top level"}, "range": [0, 102], "fixedrange": True,
-               "gridcolor": "#bbbbbb"},
+        xaxis={"title": {"text": "Mean readiness level"}, "range": [bottom, top + 0.06 * (top - bottom)],
+               "fixedrange": True, "gridcolor": "#bbbbbb", "tickvals": [lv.value for lv in levels],
+               "ticktext": [plotly_literal(f"{lv.value} {lv.label}") for lv in levels]},
         yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True, "tickvals": titles,
                "ticktext": [f"{plotly_literal(t)}<br><span style='font-size:14px'>{d}</span>"
                             for t, d in zip(titles, details)], "ticksuffix": "  "},
@@ -424,8 +465,8 @@ def build_combined_figure(combined: Sequence[CombinedArea]) -> go.Figure:
 def combined_alt_text(combined: Sequence[CombinedArea]) -> str:
     """Return the combined chart in words, one sentence per area."""
     parts = [f"{c.title}: {c.text}." for c in combined]
-    return ("Bar chart of readiness by area across the workshop's teams, each team's self-assessment as a "
-            "percentage of the top level; the bar is the mean of the teams, a dot marks each team. " + " ".join(parts))
+    return ("Bar chart of readiness by area across the workshop's teams, each team's self-assessment as the mean "
+            "level of its rated actions; the bar is the mean of the teams, a dot marks each team. " + " ".join(parts))
 
 
 def draw_combined_chart(combined: Sequence[CombinedArea], dpi: int = 200) -> bytes:
@@ -445,22 +486,27 @@ def draw_combined_chart(combined: Sequence[CombinedArea], dpi: int = 200) -> byt
     figure.subplots_adjust(left=0.33, right=0.96, top=1 - 0.4 / height, bottom=0.5 / height)
     ax = figure.add_subplot()
     rows = range(len(combined))
+    levels = list(combined[0].levels) if combined and combined[0].levels else []
+    bottom, top = (levels[0].value, levels[-1].value) if levels else (1, 4)
+    span = top - bottom
     rated = [(i, c) for i, c in zip(rows, combined) if c.mean is not None]
-    ax.barh([i for i, _ in rated], [c.mean for _, c in rated], height=0.6, color="white", edgecolor=_BAR_COLOUR,
-            hatch="///", linewidth=1.2, zorder=2)
+    ax.barh([i for i, _ in rated], [c.mean - bottom for _, c in rated], left=bottom, height=0.6, color="white",
+            edgecolor=_BAR_COLOUR, hatch="///", linewidth=1.2, zorder=2)
     for i, area in zip(rows, combined):
         ax.scatter(area.values, [i] * len(area.values), s=26, facecolors="white", edgecolors=_TEXT_COLOUR,
                    linewidths=1.2, zorder=4, clip_on=False)
-        figure_text = NOT_RATED if area.mean is None else f"{area.mean}%"
-        x = area.mean or 0
-        inside = x > 88
-        ax.text(x - 1.5 if inside else x + 1.5, i, figure_text, va="center", ha="right" if inside else "left",
+        figure_text = NOT_RATED if area.mean is None else area.mean_label
+        x = area.mean if area.mean is not None else bottom
+        inside = x - bottom > 0.88 * span
+        ax.text(x - 0.015 * span if inside else x + 0.015 * span, i, figure_text, va="center", ha="right" if inside else "left",
                 fontsize=9, fontweight="bold", color=_TEXT_COLOUR, zorder=5, parse_math=False,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.2})
     ax.set_yticks(list(rows), labels, fontsize=7.5, parse_math=False)
     ax.set_ylim(len(combined) - 0.5, -0.5)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("Readiness, % of the top level (bar: mean of the teams; circle: one team)", fontsize=7.5)
+    ax.set_xlim(bottom, top)
+    if levels:
+        ax.set_xticks([lv.value for lv in levels], [f"{lv.value}\n{lv.label}" for lv in levels])
+    ax.set_xlabel("Mean readiness level (bar: mean of the teams; circle: one team)", fontsize=7.5)
     ax.tick_params(axis="x", labelsize=7.5)
     ax.grid(axis="x", color="#999999", linewidth=0.6, linestyle=":", zorder=0)
     ax.set_axisbelow(True)
@@ -500,7 +546,7 @@ def answer_text(bank: Bank, question: Question, value: object) -> str:
 # Collecting everything -------------------------------------------------------------------------------
 
 PROGRESS_HEADERS = ["Team", "District", "Area", "Questions answered", "Questions", "Actions rated", "Actions",
-                    "Required questions missing", "Readiness %", "Last activity (UTC)"]
+                    "Required questions missing", "Mean level", "Nearest level", "Last activity (UTC)"]
 RATINGS_HEADERS = ["Team", "District", "Area", "Action id", "Action", "Agreed rating", "Level value", "Note",
                    "Members who rated", "Members' median", f"Members {DIVERGENCE_GAP}+ levels apart"]
 MEMBER_HEADERS = ["Team", "Member", "Area", "Action id", "Action", "Rating", "Level value", "Saved (UTC)"]
@@ -528,7 +574,8 @@ def progress_table(bank: Bank, teams: Sequence[TeamPlan]) -> list[list[object]]:
         for area, score in zip(progress(plan, bank), scores):
             rows.append([item.team.team_name, plan.district.name, area.title, area.answered, area.questions,
                          area.rated, area.actions, len(area.missing_required),
-                         "" if score.percent is None else score.percent, _utc(item.stored.updated_at)])
+                         "" if score.mean is None else float(one_decimal(score.mean)), score.level_name,
+                         _utc(item.stored.updated_at)])
     return rows
 
 
@@ -633,8 +680,8 @@ def build_summary_document(workshop: Workshop, bank: Bank, rows: Sequence[TeamRo
     document.add_heading(clean_text(f"Workshop summary: {workshop.name}"), 0)
     day = workshop.date or today
     document.add_paragraph(f"{day:%B} {day.day}, {day.year} · {len(rows)} team{'s' if len(rows) != 1 else ''}. "
-                           "Readiness is each team's self-assessment of the roadmap's high-impact actions, as a "
-                           "percentage of the top level.")
+                           "Readiness is each team's self-assessment of the roadmap's high-impact actions: the mean "
+                           "level of its rated actions, from the rubric's lowest level to its highest.")
     document.add_heading("Readiness by area across the teams", 1)
     picture = document.add_paragraph().add_run().add_picture(io.BytesIO(draw_combined_chart(combined)),
                                                              width=Inches(6.5))
@@ -644,7 +691,7 @@ def build_summary_document(workshop: Workshop, bank: Bank, rows: Sequence[TeamRo
 
     document.add_heading("Teams", 1)
     headers = ["Team", "Progress"] + [_area_label(n, a.title) for n, a in enumerate(bank.areas, start=1)]
-    _table(document, headers, [[team_label(r.team), f"{r.percent}%"] + [c.readiness_label for c in r.areas]
+    _table(document, headers, [[team_label(r.team), f"{r.percent}%"] + [c.readiness_short for c in r.areas]
                                for r in rows])
 
     flagged: dict[str, int] = {}

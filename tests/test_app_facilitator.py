@@ -153,12 +153,12 @@ def test_the_dashboard_shows_what_the_teams_entered(created, store, bank, sample
             assert row[f"{number}. {area.title}"] == f"{area.done}/{area.total} · {score.label}"
         assert row["Required missing"] == sum(len(a.missing_required) for a in areas)
     assert list(table["Rated alone"]) == [1, 0]
-    assert table.loc[0, "1. Design for impact"].endswith("· 88%")  # (3 + 4) / 2 of 4, half up
+    assert table.loc[0, "1. Design for impact"].endswith("· 3.5: between Developing and Established")  # (3 + 4) / 2
 
     heat = chart_spec(at, 0)["data"][0]
-    expected = [[s.percent for s in score_areas(store.load(p).plan, bank)] for p in (riverbend, lakeside)]
+    expected = [[s.mean for s in score_areas(store.load(p).plan, bank)] for p in (riverbend, lakeside)]
     assert heat["z"] == expected
-    assert heat["text"][0][0] == "88%"
+    assert heat["text"][0][0] == "3.5"
     combined = at.table[0].value
     assert combined.loc["Design for impact", "Teams rated"] == "2 of 2"
     assert [m.value for m in at.metric][:2] == ["2", "1"]  # teams, finished

@@ -144,8 +144,10 @@ def test_review_scores_match_the_scoring_functions_and_list_what_is_missing(data
     plan = session_of(at).plan
     scores = score_areas(plan, bank)
     table = at.table[0].value
-    assert list(table["Readiness"]) == [s.label for s in scores]
-    assert list(table["Readiness"])[0] == "75%"  # developing (3) of 4; the other action is not applicable
+    assert list(table["Mean level (1-4)"]) == [s.mean_label for s in scores]
+    # Developing (3); the other action is not applicable, and the count says so as the document does.
+    assert (table["Mean level (1-4)"].iloc[0], table["Nearest level"].iloc[0]) == ("3.0", "Developing")
+    assert table["Actions rated"].iloc[0] == "1 of 2 rated, 1 not applicable"
     missing_areas = [a for a in progress(plan, bank) if not a.complete]
     go_buttons = [b.label for b in at.button if b.label.startswith("Go to ")]
     assert go_buttons == [f"Go to {a.title}" for a in missing_areas]

@@ -22,9 +22,9 @@ from .conftest import ROOT
 
 def _scores():
     return [
-        AreaScore("design-for-impact", "Design for impact", 2.5, 63, 2, 0, 2),
+        AreaScore("design-for-impact", "Design for impact", 2.5, 50, 2, 0, 2, "between Emerging and Developing"),
         AreaScore("know-the-context", "Know the context", None, None, 0, 0, 3),
-        AreaScore("define-the-measures", "Define the measures", 4.0, 100, 3, 0, 3),
+        AreaScore("define-the-measures", "Define the measures", 4.0, 100, 3, 0, 3, "Established"),
         AreaScore("build-strategically", "Build strategically", None, None, 0, 4, 4),
     ]
 
@@ -39,13 +39,15 @@ def test_figure_has_one_bar_per_area_in_bank_order(bank):
 
 def test_figure_prints_each_figure_on_its_bar(bank):
     bar = build_readiness_figure(_scores(), bank).data[0]
-    assert list(bar.text) == ["63%", "", "100%", ""]
+    assert list(bar.text) == ["2.5", "", "4.0", ""]  # the mean level, on the rubric's scale
     assert bar.textposition == "auto"
 
 
 def test_figure_shows_not_rated_areas_as_words_not_as_zero(bank):
     figure = build_readiness_figure(_scores(), bank)
-    assert list(figure.data[0].x) == [63, None, 100, None]
+    bar = figure.data[0]
+    assert bar.base == 1  # bars start at Not started: an area all Not started has no length
+    assert list(bar.x) == [1.5, None, 3.0, None]
     notes = {a.y: a.text for a in figure.layout.annotations if a.name == "not-rated"}
     assert notes == {"Know the context": NOT_RATED, "Build strategically": NOT_RATED}
     names = [a.text for a in figure.layout.annotations if a.name == "area"]
@@ -55,9 +57,10 @@ def test_figure_shows_not_rated_areas_as_words_not_as_zero(bank):
 def test_figure_says_it_is_a_self_assessment_and_names_the_levels(bank):
     layout = build_readiness_figure(_scores(), bank).layout
     assert "self-assessment" in layout.title.text
-    assert layout.xaxis.title.text == "Readiness, % of the top level"
-    assert list(layout.xaxis.tickvals) == [0, 25, 50, 75, 100]
-    assert "Developing" in layout.xaxis.ticktext[3]
+    assert layout.xaxis.title.text == "Mean readiness level"
+    assert list(layout.xaxis.tickvals) == [1, 2, 3, 4]
+    assert layout.xaxis.range[0] == 1  # the axis starts at Not started, not at zero
+    assert [t.split("<br>")[1] for t in layout.xaxis.ticktext] == ["Not started", "Emerging", "Developing", "Established"]
 
 
 def test_figure_does_not_rely_on_colour(bank):
@@ -69,7 +72,8 @@ def test_figure_does_not_rely_on_colour(bank):
 def test_figure_from_a_real_plan(bank, sample):
     scores = score_areas(sample, bank)
     bar = build_readiness_figure(scores, bank).data[0]
-    assert list(bar.x) == [s.percent for s in scores]
+    assert list(bar.x) == [s.mean - 1 for s in scores]
+    assert list(bar.hovertext or []) == [] and all("rated" in c[0] for c in bar.customdata)
 
 
 def _png(data):
@@ -92,7 +96,7 @@ def test_chart_grows_with_the_number_of_areas(bank_with_fifth_area):
 
 
 @pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # emoji: DejaVu has none; a box is drawn
-@pytest.mark.parametrize("scores", [[], _scores(), [AreaScore("x", "Ünïcode — 🎉 area", 1.0, 25, 1, 0, 1)]])
+@pytest.mark.parametrize("scores", [[], _scores(), [AreaScore("x", "Ünïcode — 🎉 area", 1.0, 0, 1, 0, 1, "Not started")]])
 def test_chart_draws_any_scores(bank, scores):
     assert _png(draw_readiness_chart(scores, bank, dpi=50)).width == 325
 
@@ -108,9 +112,11 @@ def test_chart_never_imports_pyplot():
 def test_alt_text_gives_every_area_in_words():
     text = readiness_alt_text(_scores())
     assert "self-assessment" in text
-    assert "Design for impact: 63% (mean level 2.5; 2 of 2 actions rated)." in text
-    assert "Know the context: not rated." in text
-    assert "Define the measures: 100%" in text
+    assert "Design for impact: 2.5: between Emerging and Developing (2 of 2 rated)." in text
+    assert "Know the context: not rated (none of 3 rated)." in text
+    assert "Build strategically: not rated (none of 4 rated, 4 not applicable)." in text
+    assert "Define the measures: 4.0: Established" in text
+    assert "%" not in text
     assert text.index("Design for impact") < text.index("Know the context") < text.index("Build strategically")
 
 

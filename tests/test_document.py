@@ -183,12 +183,14 @@ def test_summary_has_the_chart_with_its_alt_text(bank, sample):
 
 def test_summary_has_the_readiness_figures_as_a_table(bank, sample):
     doc = export(sample, bank)
-    table = next(t for t in doc.tables if table_rows(t)[0] == ["Area", "Rated actions", "Mean level", "Readiness"])
+    table = next(t for t in doc.tables
+                 if table_rows(t)[0] == ["Area", "Rated actions", "Mean level (1-4)", "Nearest level"])
     rows = table_rows(table)[1:]
     scores = score_areas(sample, bank)
     assert [r[0] for r in rows] == [s.title for s in scores]
-    assert [r[3] for r in rows] == [s.label for s in scores]
-    assert rows[3] == ["Build strategically", "3 of 4 (1 not applicable)", "2.0 of 4", "50%"]
+    assert [r[2] for r in rows] == [s.mean_label for s in scores]
+    # On the rubric's scale, with the not-applicable action named: the same words as the app's review.
+    assert rows[3] == ["Build strategically", "3 of 4 rated, 1 not applicable", "2.0", "Emerging"]
 
 
 def test_summary_figures_say_not_rated_rather_than_zero(bank):

@@ -184,9 +184,10 @@ def rows(bank):
 def test_dashboard_rows_show_progress_readiness_and_who_is_quiet(bank, rows):
     first = rows[0].areas[0]
     assert (first.answered, first.rated, first.actions) == (2, 2, 2)
-    assert first.readiness == 88  # (3 + 4) / 2 of 4 = 87.5, half up
-    assert rows[0].areas[1].readiness == 50
-    assert rows[1].areas[0].readiness == 38  # (1 + 2) / 2 of 4 = 37.5
+    assert first.readiness == 3.5  # (3 + 4) / 2, on the rubric's scale
+    assert first.readiness_label == "3.5: between Developing and Established"
+    assert rows[0].areas[1].readiness == 2.0
+    assert rows[1].areas[0].readiness == 1.5  # (1 + 2) / 2
     assert [r.areas[2].readiness_label for r in rows] == [NOT_RATED] * 3
     required = sum(1 for a in bank.areas for q in a.questions if q.required)
     assert rows[2].required_missing == required
@@ -197,12 +198,12 @@ def test_dashboard_rows_show_progress_readiness_and_who_is_quiet(bank, rows):
 
 def test_combined_areas_average_the_teams_that_rated(bank, rows):
     combined = combined_areas(bank, rows)
-    assert combined[0].values == (88, 38) and combined[0].mean == 63
-    assert combined[0].text == "63% (2 of 3 teams rated; 38-88%)"
+    assert combined[0].values == (3.5, 1.5) and combined[0].mean == 2.5
+    assert combined[0].text == "2.5: between Emerging and Developing (2 of 3 teams rated; 1.5 to 3.5)"
     assert combined[2].mean is None and combined[2].text == "Not rated (0 of 3 teams)"
     table = combined_table(combined)
-    assert table[0] == {"Area": "Design for impact", "Teams rated": "2 of 3", "Mean readiness": "63%",
-                        "Lowest": "38%", "Highest": "88%"}
+    assert table[0] == {"Area": "Design for impact", "Teams rated": "2 of 3",
+                        "Mean level": "2.5: between Emerging and Developing", "Lowest": "1.5", "Highest": "3.5"}
 
 
 def test_heatmap_has_a_cell_per_team_and_area_with_its_figure(bank, rows):
@@ -210,8 +211,10 @@ def test_heatmap_has_a_cell_per_team_and_area_with_its_figure(bank, rows):
     heat = figure.data[0]
     assert list(heat.y) == ["1. Riverbend", "2. Lakeside", "3. Hillcrest"]
     assert list(heat.x) == [f"{n}. {a.title}" for n, a in enumerate(bank.areas, start=1)]
-    assert [list(r) for r in heat.z][0][:2] == [88, 50]
-    assert list(heat.text[0])[:2] == ["88%", "50%"]
+    assert [list(r) for r in heat.z][0][:2] == [3.5, 2.0]
+    assert list(heat.text[0])[:2] == ["3.5", "2.0"]
+    assert (heat.zmin, heat.zmax) == (1, 4)  # the colour scale runs from Not started to Established
+    assert list(heat.colorbar.ticktext) == ["1 Not started", "2 Emerging", "3 Developing", "4 Established"]
     assert list(heat.text[2]) == [NOT_RATED] * len(bank.areas)
     assert list(heat.z[2]) == [None] * len(bank.areas)  # no colour, not a zero
 
@@ -219,7 +222,8 @@ def test_heatmap_has_a_cell_per_team_and_area_with_its_figure(bank, rows):
 def test_combined_chart_draws_a_bar_per_area_and_a_dot_per_team(bank, rows):
     figure = build_combined_figure(combined_areas(bank, rows))
     bars, dots = figure.data
-    assert list(bars.x) == [63, 50, None, None]
+    assert bars.base == 1 and list(bars.x) == [1.5, 1.0, None, None]  # bars start at Not started
+    assert list(bars.text)[:2] == ["2.5", "2.0"]
     assert len(dots.x) == 3  # two teams in area 1, one in area 2
     png = draw_combined_chart(combined_areas(bank, rows))
     assert png.startswith(b"\x89PNG")
@@ -234,8 +238,9 @@ def test_summary_document_has_the_chart_figures_teams_and_divergent_actions(bank
     assert document.paragraphs[0].text == "Workshop summary: Spring Institute"
     assert len(document.inline_shapes) == 1
     figures, teams = document.tables
-    assert [c.text for c in figures.rows[1].cells] == ["Design for impact", "2 of 3", "63%", "38%", "88%"]
-    assert [c.text for c in teams.rows[1].cells][:3] == ["1. Riverbend", f"{rows[0].percent}%", "88%"]
+    assert [c.text for c in figures.rows[1].cells] == [
+        "Design for impact", "2 of 3", "2.5: between Emerging and Developing", "1.5", "3.5"]
+    assert [c.text for c in teams.rows[1].cells][:3] == ["1. Riverbend", f"{rows[0].percent}%", "3.5"]
     assert len(teams.rows) == 4
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert bullets == ["Finding potential funding sources or ways to re-distribute existing funds: 2 teams"]
@@ -315,7 +320,8 @@ def test_the_collect_zip_holds_every_plan_and_tables_matching_the_store(store, b
         "2", "2", "yes")
     progress_rows = list(csv.DictReader(io.StringIO(archive.read("progress.csv").decode("utf-8-sig"))))
     assert len(progress_rows) == 2 * len(bank.areas)
-    assert progress_rows[0]["Questions answered"] == "1" and progress_rows[0]["Readiness %"] == "75"
+    assert progress_rows[0]["Questions answered"] == "1" and progress_rows[0]["Mean level"] == "3.0"
+    assert progress_rows[0]["Nearest level"] == "Developing"
 
     book = openpyxl.load_workbook(io.BytesIO(archive.read("workshop.xlsx")))
     assert book.sheetnames == ["Progress", "Ratings", "Member ratings"]

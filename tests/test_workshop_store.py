@@ -262,7 +262,7 @@ def test_the_dashboard_summary_counts_what_each_team_entered(store, bank, sample
         expected = progress(store.load(plan_id).plan, bank)
         assert [(c.answered, c.rated, c.required_missing) for c in row.areas] == [
             (a.answered, a.rated, len(a.missing_required)) for a in expected]
-    assert rows[0].areas[0].readiness == 75  # developing (3) of 4; not applicable left out
+    assert rows[0].areas[0].readiness == 3.0  # developing (3); not applicable left out
     assert rows[1].percent == 100 and rows[2].percent == 0
 
 

@@ -11,7 +11,7 @@ from roadmap.bank import Area, Bank
 from roadmap.charts import build_readiness_figure, readiness_alt_text
 from roadmap.document import SECTIONS, DocumentOptions, build_blank_template, build_plan_document, document_filename, to_docx_bytes
 from roadmap.plan import MAX_TABLE_ROWS, District, progress, team_from_rows
-from roadmap.scoring import score_areas
+from roadmap.scoring import score_areas, scored_levels
 from roadmap.session import answer_key
 from roadmap.store import PlanLockedError, StaleEntryError
 from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, markdown_literal, slugify
@@ -130,11 +130,14 @@ def draw_review(bank: Bank) -> None:
     st.subheader("Readiness by area")
     st.plotly_chart(build_readiness_figure(scores, bank), config={"displayModeBar": False}, theme=None,
                     alt=readiness_alt_text(scores))
+    scale = scored_levels(bank)
     st.table(pd.DataFrame(
-        [{"Area": s.title, "Actions rated": f"{s.rated} of {s.actions}", "Mean level (1-4)": s.mean_label,
-          "Readiness": s.label} for s in scores]).set_index("Area"))
-    st.caption("A self-assessment by the planning team. Each area's readiness is the mean level of its rated "
-               "actions as a share of the top level; actions marked not applicable are left out.")
+        [{"Area": s.title, "Actions rated": s.count_label,
+          f"Mean level ({scale[0].value}-{scale[-1].value})": s.mean_label,
+          "Nearest level": s.level_name or "Not rated"} for s in scores]).set_index("Area"))
+    st.caption(f"A self-assessment by the planning team. Each area's readiness is the mean level of its rated "
+               f"actions, from {scale[0].value} ({markdown_literal(scale[0].label)}) to {scale[-1].value} "
+               f"({markdown_literal(scale[-1].label)}); actions marked not applicable are left out and named.")
 
     with st.expander("Ratings action by action"):
         for area in bank.areas:
