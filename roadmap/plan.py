@@ -22,7 +22,11 @@ from .bank import Bank, Question
 from .text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, check_length, clean_text, excerpt
 
 PLAN_FORMAT = "teacher-leadership-plan"
-PLAN_VERSION = 1
+PLAN_VERSION = 2
+#: The versions of the plan file this planner reads: 1 (before rounds, read as a plan of one round) and 2.
+READABLE_VERSIONS = (1, 2)
+#: The most rounds one plan may hold (a round a term for many years).
+MAX_ROUNDS = 100
 #: A plan file bigger than this is refused before it is parsed.
 MAX_PLAN_FILE_BYTES = 10_000_000
 MAX_TABLE_ROWS = 200
@@ -162,28 +166,63 @@ class Rating(_Model):
         return check_length(clean_text(value), MAX_ANSWER_CHARS, "This note")
 
 
+def _clean_answers(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    check_entries(value, "answers")
+    return {check_key(k, "A question id"): clean_value(v, f"The answer to {k}") for k, v in value.items()}
+
+
+def _bounded_ratings(value: Any) -> Any:
+    check_entries(value, "ratings")
+    return value
+
+
+def _today_label() -> str:
+    return _now().date().isoformat()
+
+
+class ClosedRound(_Model):
+    """A round the team closed: its answers, agreed ratings and members' own ratings as they were, read-only.
+    member_ratings: member name -> action id -> level id."""
+
+    label: str
+    started_at: datetime
+    closed_at: datetime
+    answers: dict[str, AnswerValue] = Field(default_factory=dict)
+    ratings: dict[str, Rating] = Field(default_factory=dict)
+    member_ratings: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+    _label = field_validator("label")(_clean_short)
+    _answers = field_validator("answers", mode="before")(_clean_answers)
+    _ratings = field_validator("ratings", mode="before")(_bounded_ratings)
+
+
+class OpenRound(_Model):
+    """The round under way. unreviewed: the entry keys ("q:<question id>", "r:<action id>") carried
+    forward from the last round that nobody has yet confirmed ("still true") or changed."""
+
+    label: str = Field(default_factory=_today_label)
+    started_at: datetime = Field(default_factory=_now)
+    unreviewed: list[str] = Field(default_factory=list, max_length=2 * MAX_PLAN_ENTRIES)
+    copied_from: str = ""  # where a plan copied from another came from ("Copied on ... from ...")
+
+    _label = field_validator("label", "copied_from")(_clean_short)
+
+
 class Plan(_Model):
     format: Literal["teacher-leadership-plan"] = PLAN_FORMAT
-    version: Literal[1] = PLAN_VERSION
+    version: Literal[2] = PLAN_VERSION
     district: District = Field(default_factory=District)
     answers: dict[str, AnswerValue] = Field(default_factory=dict)
     ratings: dict[str, Rating] = Field(default_factory=dict)
     created_at: datetime = Field(default_factory=_now)
     updated_at: datetime = Field(default_factory=_now)
+    round: OpenRound = Field(default_factory=OpenRound)
+    rounds: list[ClosedRound] = Field(default_factory=list, max_length=MAX_ROUNDS)  # closed, oldest first
 
-    @field_validator("answers", mode="before")
-    @classmethod
-    def _clean_answers(cls, value: Any) -> Any:
-        if not isinstance(value, dict):
-            return value
-        check_entries(value, "answers")
-        return {check_key(k, "A question id"): clean_value(v, f"The answer to {k}") for k, v in value.items()}
-
-    @field_validator("ratings", mode="before")
-    @classmethod
-    def _bounded_ratings(cls, value: Any) -> Any:
-        check_entries(value, "ratings")
-        return value
+    _answers = field_validator("answers", mode="before")(_clean_answers)
+    _ratings = field_validator("ratings", mode="before")(_bounded_ratings)
 
     # Changing the plan ------------------------------------------------------
 
@@ -204,8 +243,14 @@ class Plan(_Model):
             self.answers[question_id] = normalised
         else:
             self.answers.pop(question_id, None)
+        self.mark_reviewed(f"q:{question_id}")
         self.touch()
         return normalised
+
+    def mark_reviewed(self, key: str) -> None:
+        """Take key ("q:<question id>" or "r:<action id>") off this round's "not yet reviewed" list."""
+        if key in self.round.unreviewed:
+            self.round.unreviewed = [k for k in self.round.unreviewed if k != key]
 
     def set_rating(self, bank: Bank, action_id: str, level: str | None, note: str | None = None) -> Rating:
         """Store a rating (level id or None) and, if given, its note; return the rating."""
@@ -219,6 +264,7 @@ class Plan(_Model):
             self.ratings.pop(action_id, None)
         else:
             self.ratings[action_id] = rating
+        self.mark_reviewed(f"r:{action_id}")
         self.touch()
         return rating
 
@@ -255,11 +301,17 @@ def plan_from_json(data: str | bytes) -> Plan:
         raise PlanFileError("This file is nested too deeply to be a plan file.") from None
     if not isinstance(raw, dict) or raw.get("format") != PLAN_FORMAT:
         raise PlanFileError("This is not a teacher leadership plan file (its \"format\" is not \"teacher-leadership-plan\").")
-    if raw.get("version") != PLAN_VERSION:
+    version = raw.get("version")
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise PlanFileError(
-            f"This plan file has version {excerpt(raw.get('version'), 20)}; this planner reads version "
+            f"This plan file has version {excerpt(version, 20)}; this planner reads versions 1 to "
             f"{PLAN_VERSION}. It may come from a newer planner."
         )
+    if version == 1:
+        # Before rounds: the whole plan is one round, begun when the plan was.
+        raw = {**raw, "version": PLAN_VERSION}
+        if "round" in raw or "rounds" in raw:
+            raise PlanFileError("This plan file of version 1 has rounds, which only version 2 files have.")
     try:
         # Counted before anything is validated: a file of a million answers is refused at once.
         check_entries(raw.get("answers"), "answers")
@@ -270,7 +322,10 @@ def plan_from_json(data: str | bytes) -> Plan:
     except AnswerError as exc:
         raise PlanFileError(str(exc)) from None
     try:
-        return Plan.model_validate(raw)
+        plan = Plan.model_validate(raw)
+        if version == 1:
+            plan.round = OpenRound(label=plan.created_at.date().isoformat(), started_at=plan.created_at)
+        return plan
     except ValidationError as exc:
         err = exc.errors()[0]
         where = excerpt(".".join(str(p) for p in err["loc"] if not str(p).startswith("function")), 60)
@@ -299,8 +354,12 @@ def plan_json_schema() -> dict:
     schema["title"] = "Teacher leadership plan file"
     schema["description"] = (
         "A district's teacher leadership plan, saved by the Teacher Leadership Roadmap planner. "
-        "answers are keyed by question id and ratings by action id, both from questions.yaml."
+        "answers are keyed by question id and ratings by action id, both from questions.yaml. "
+        "round is the round under way and rounds the closed ones, oldest first. A file of version 1 "
+        "(before rounds) has neither and is read as a plan of one round, begun when the plan was created."
     )
+    schema["properties"]["version"] = {"title": "Version", "enum": list(READABLE_VERSIONS), "default": PLAN_VERSION,
+                                       "description": "2 is written; 1 (no round, no rounds) is still read."}
     return schema
 
 

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import re
+from datetime import datetime, time, timedelta, timezone
+
 from .bank import Bank, Question
-from .plan import District, Member, Plan
+from .plan import ClosedRound, District, Member, OpenRound, Plan, Rating
+
+#: The most rounds `sample --rounds` writes.
+MAX_SAMPLE_ROUNDS = 20
 
 SAMPLE_DISTRICT = "Riverbend Unified School District"
 
@@ -182,8 +188,9 @@ def _generic_answer(question: Question, bank: Bank) -> object:
     return {"pole": question.poles[0].id, "rationale": "Agreed at the workshop after discussion."}
 
 
-def sample_plan(bank: Bank, today: dt.date | None = None) -> Plan:
-    """Return a plan with every question of bank answered and every action rated."""
+def sample_plan(bank: Bank, today: dt.date | None = None, rounds: int = 1) -> Plan:
+    """Return a plan with every question of bank answered and every action rated; with rounds > 1, that
+    many rounds half a year apart, earlier ones rated lower with some answers shorter (see _earlier_rounds)."""
     plan = Plan(district=District(
         name=SAMPLE_DISTRICT,
         team=[Member(name=n, role=r) for n, r in _TEAM],
@@ -203,4 +210,52 @@ def sample_plan(bank: Bank, today: dt.date | None = None) -> Plan:
             if level not in bank.levels_by_id:
                 level = scored[n % len(scored)]
             plan.set_rating(bank, action.id, level, note)
+    if rounds > 1:
+        _add_earlier_rounds(plan, bank, min(rounds, MAX_SAMPLE_ROUNDS))
     return plan
+
+
+def _season(day: dt.date) -> str:
+    return f"{'Autumn' if day.month >= 7 else 'Spring'} {day.year}"
+
+
+def _earlier_answer(value: object, steps: int) -> object:
+    """An answer as it read steps rounds ago: a sentence shorter per round, 'three years' still 'two'."""
+    if not isinstance(value, str):
+        return value
+    sentences = re.split(r"(?<=\.) ", value.replace("three years", "two years"))
+    return " ".join(sentences[:max(1, len(sentences) - steps)])
+
+
+def _add_earlier_rounds(plan: Plan, bank: Bank, count: int) -> None:
+    """Give plan count - 1 closed rounds before its own, half a year apart, and leave half of what the open
+    round carried forward not yet reviewed."""
+    today = plan.district.date or dt.date.today()
+    scale = sorted((lv for lv in bank.levels if lv.value is not None), key=lambda lv: lv.value)
+    order = [a.id for area in bank.areas for a in area.actions]
+    changing = [q.id for area in bank.areas for q in area.questions if q.kind == "text"][::3]
+
+    def started(steps: int) -> datetime:
+        return datetime.combine(today - timedelta(days=182 * steps), time(9), tzinfo=timezone.utc)
+
+    closed = []
+    for steps in range(count - 1, 0, -1):  # oldest first
+        ratings = {}
+        for action_id, rating in plan.ratings.items():
+            level = bank.levels_by_id.get(rating.level or "")
+            if level is None or level.value is None:
+                ratings[action_id] = rating
+                continue
+            n = order.index(action_id) if action_id in order else 0
+            drop = steps if n % 3 else steps - 1  # every round moves some actions, never all
+            lower = max(0, [lv.id for lv in scale].index(level.id) - drop)
+            note = f"As of {_season(started(steps).date())}: {rating.note}" if drop and rating.note else rating.note
+            ratings[action_id] = Rating(level=scale[lower].id, note=note)
+        answers = {q: (_earlier_answer(v, steps) if q in changing else v) for q, v in plan.answers.items()}
+        closed.append(ClosedRound(label=_season(started(steps).date()), started_at=started(steps),
+                                  closed_at=started(steps - 1), answers=answers, ratings=ratings))
+    last = closed[-1]
+    carried = [f"q:{q}" for q, v in last.answers.items() if plan.answers.get(q) == v] + [
+        f"r:{a}" for a, r in last.ratings.items() if plan.ratings.get(a) == r]
+    plan.rounds = closed
+    plan.round = OpenRound(label=_season(today), started_at=started(0), unreviewed=carried[1::2])

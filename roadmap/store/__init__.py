@@ -13,6 +13,7 @@ calls each run in their own short transaction. Its parts, one module per job:
     plan_storage.py      plans, answers, ratings and their history (PlansMixin)
     device_storage.py    device tokens (DevicesMixin)
     workshop_storage.py  workshops, teams, closing and locking, members' own ratings (WorkshopsMixin)
+    round_storage.py     a plan's rounds: start, rename, undo the last start, confirm an entry (RoundsMixin)
     passphrases.py       the facilitator passphrase's rules and hash
     secret.py            the server's secret, the key of the codes' and tokens' hashes
 
@@ -41,10 +42,11 @@ from .passphrases import (
     MAX_PASSPHRASE_CHARS, MIN_PASSPHRASE_CHARS, check_passphrase, hash_passphrase, verify_passphrase,
 )
 from .plan_storage import Created, HistoryEntry, PlanSummary, PlansMixin, StoredPlan
+from .round_storage import RoundChangeError, RoundsMixin, StaleRoundError, StoredRound
 from .secret import SECRET_ENV, load_secret
 from .schema import (
     MAX_WORKSHOP_NAME_CHARS, UTCDateTime, device_tokens, entries, history, member_ratings,
-    metadata, plans, schema_info, server_secret, workshop_teams, workshops, wrong_codes,
+    metadata, plans, rounds, schema_info, server_secret, workshop_teams, workshops, wrong_codes,
 )
 from .values import DISTRICT_KEY, answer_key, rating_key
 from .workshop_storage import (
@@ -55,7 +57,7 @@ from .workshop_storage import (
 )
 
 
-class Store(PlansMixin, DevicesMixin, WorkshopsMixin, Database):
+class Store(RoundsMixin, PlansMixin, DevicesMixin, WorkshopsMixin, Database):
     """Plans in one database. Safe to share between threads.
 
     url: a SQLAlchemy URL; None means `default_database_url()`. sleep: how to
@@ -84,7 +86,8 @@ __all__ = [
     "MIN_PASSPHRASE_CHARS", "SECRET_ENV", "SQLITE_BUSY_TIMEOUT_MS", "SQLITE_FILE", "WORKSHOP_ARCHIVED",
     "WORKSHOP_CLOSED", "WORKSHOP_OPEN", "WORKSHOP_STATUSES", "Created", "CreatedWorkshop",
     "DatabaseUnavailableError", "HistoryEntry", "MemberRating", "PlanLockedError", "PlanSummary",
-    "PlanWorkshop", "SchemaTooNewError", "SecretMismatchError", "StaleEntryError", "StorageFaultError",
+    "PlanWorkshop", "RoundChangeError", "SchemaTooNewError", "StaleRoundError", "StoredRound", "rounds",
+    "SecretMismatchError", "StaleEntryError", "StorageFaultError",
     "Store", "StoreError", "StoredPlan", "TeamCode", "TeamProgress", "TryLaterError", "UTCDateTime",
     "UnknownCodeError", "UnknownDeviceError", "UnknownPlanError", "UnknownTeamError", "UnknownVersionError",
     "UnknownWorkshopError", "WeakPassphraseError", "Workshop", "WorkshopAccessError", "WorkshopArchivedError",

@@ -50,6 +50,7 @@ class StoredPlan:
     versions: dict[str, int]
     updated_at: datetime
     updated_by: dict[str, str] = field(default_factory=dict)
+    round_versions: dict[int, int] = field(default_factory=dict)  # round number -> version (renames)
 
     def version_of(self, key: str) -> int:
         """Return the stored version of key, 0 when it has never been saved."""
@@ -112,6 +113,7 @@ class PlansMixin:
                     for k, v in pieces.items()]
             conn.execute(insert(entries), [dict(r, filled=_filled(r["key"], pieces[r["key"]])) for r in rows])
             conn.execute(insert(history), rows)
+            self._insert_rounds(conn, plan_id, plan, who)
         return Created(plan_id, code, {k: 1 for k in pieces})
 
     def import_plan(self, plan: Plan, who: str = "") -> Created:
@@ -179,6 +181,7 @@ class PlansMixin:
             rows = conn.execute(
                 select(entries).outerjoin(first_saved, first_saved.c.key == entries.c.key)
                 .where(entries.c.plan_id == plan_id).order_by(first_saved.c.first, entries.c.key)).all()
+            round_rows = self._round_rows(conn, plan_id)
         district, answers, ratings = District(), {}, {}
         for row in rows:
             value = _decode(plan_id, row.key, row.value)
@@ -195,8 +198,10 @@ class PlansMixin:
                         created_at=head.created_at, updated_at=head.updated_at)
         except ValueError as exc:
             raise StoreError(f"The stored plan cannot be read: {exc}", plan_id) from exc
-        return StoredPlan(plan_id, plan, {r.key: r.version for r in rows}, head.updated_at,
-                          {r.key: r.updated_by for r in rows})
+        versions = {r.key: r.version for r in rows}
+        round_versions = self._attach_rounds(plan, round_rows, versions)
+        return StoredPlan(plan_id, plan, versions, head.updated_at, {r.key: r.updated_by for r in rows},
+                          round_versions)
 
     def delete_plan(self, plan_id: str) -> None:
         """Remove the plan, its entries, its history and its device tokens for good; raise UnknownPlanError,

@@ -139,3 +139,23 @@ schema_info = Table(
     Column("id", Integer, primary_key=True),  # always 1: one row
     Column("version", Integer, nullable=False),
 )
+
+# Rounds (round_storage.py): a plan's open round and its closed ones. The open round's answers and ratings
+# are the plan's entries; a closed round keeps them as they were in `snapshot` (JSON). `baseline` holds each
+# carried entry's version when the round began: an entry still at that version is not yet reviewed.
+# A plan without rows here (made before rounds) is one open round, begun when the plan was.
+rounds = Table(
+    "rounds", metadata,
+    Column("plan_id", String(32), ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True),
+    Column("number", Integer, primary_key=True),  # 1, 2, ...: the highest is the open round
+    Column("label", Text, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),  # NULL: the open round
+    Column("snapshot", Text, nullable=True),  # JSON {answers, ratings, member_ratings} of a closed round
+    Column("baseline", Text, nullable=False),  # JSON {entry key: version when the round began}
+    Column("history_mark", Integer, nullable=False),  # the plan's last history id when the round began
+    Column("copied_from", Text, nullable=False, default=""),
+    Column("version", Integer, nullable=False),  # raised by each rename: a stale rename is refused
+    Column("updated_by", Text, nullable=False, default=""),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
