@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..bank import DEFAULT_BANK_PATH, BankError, load_bank
 from ..plan import plan_json_schema
-from ..sample import sample_plan
-from .common import EXIT_OK, EXIT_PROBLEM, load_bank_option, write_output
+from ..sample import MAX_SAMPLE_ROUNDS, sample_plan
+from .common import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, CliError, load_bank_option, write_output
 
 
 def cmd_check_bank(args: argparse.Namespace) -> int:
@@ -27,11 +27,14 @@ def cmd_check_bank(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
+    if not 1 <= args.rounds <= MAX_SAMPLE_ROUNDS:
+        raise CliError(f"--rounds: give a number from 1 to {MAX_SAMPLE_ROUNDS}, not {args.rounds}", EXIT_USAGE)
     bank = load_bank_option(args.bank)
-    plan = sample_plan(bank)
+    plan = sample_plan(bank, rounds=args.rounds)
     out = Path(args.out)
     write_output(out, plan.to_json())
-    print(f"wrote a sample plan for {plan.district.name} to {out}")
+    rounds = f" with {args.rounds} rounds" if args.rounds > 1 else ""
+    print(f"wrote a sample plan for {plan.district.name}{rounds} to {out}")
     return EXIT_OK
 
 
@@ -50,6 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Write a complete example plan (.json) for a fictional district.")
     p.add_argument("--bank", metavar="PATH", help="question bank (default: questions.yaml)")
     p.add_argument("--out", required=True, metavar="FILE", help="where to write the plan file")
+    p.add_argument("--rounds", type=int, default=1, metavar="N",
+                   help="rounds of review, half a year apart, whose ratings and some answers differ (default: 1)")
     p.set_defaults(handler=cmd_sample)
 
     p = sub.add_parser("schema", help="print the plan file's JSON Schema",

@@ -3,6 +3,7 @@
     plans import PLAN.json         store a plan file; print its new resume code
     plans export CODE --out FILE   write the plan with that resume code to a plan file
     plans list                     district, last change and progress of every stored plan
+    plans new-round CODE [--label TEXT]   close the plan's round and start the next; print its label
 
 Each takes `--database URL` (default: DATABASE_URL, else the local SQLite file).
 `list` never prints resume codes: they are the only key to a plan.
@@ -14,7 +15,8 @@ import argparse
 from pathlib import Path
 
 from ..plan import MAX_PLAN_FILE_BYTES, PlanFileError, overall_percent, plan_from_json, progress
-from ..store import UnknownCodeError
+from ..rounds import RoundError
+from ..store import RoundChangeError, UnknownCodeError
 from .common import (
     EXIT_OK, CliError, add_database_option, load_bank_option, open_store, print_table, sentence, write_output,
 )
@@ -54,6 +56,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_new_round(args: argparse.Namespace) -> int:
+    code = " ".join(args.code)
+    with open_store(args) as store:
+        try:
+            stored = store.open_by_code(code, client="command line")
+            started = store.start_round(stored.plan_id, args.label, seen_round=len(stored.plan.rounds) + 1,
+                                        who=CLI_AUTHOR)
+        except UnknownCodeError as exc:
+            raise CliError(f"{code}: {sentence(exc)}") from None
+        except (RoundError, RoundChangeError) as exc:
+            raise CliError(sentence(exc)) from None
+    print(started.label)
+    return EXIT_OK
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     bank = load_bank_option(args.bank)
     with open_store(args) as store:
@@ -71,7 +88,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("plans", help="stored plans: import, export, list",
+    p = sub.add_parser("plans", help="stored plans: import, export, list, new-round",
                        description="Work with the plans stored in the database (DATABASE_URL, "
                                    "else the local SQLite file).")
     actions = p.add_subparsers(dest="plans_action", metavar="ACTION", required=True)
@@ -96,3 +113,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_database_option(a)
     a.set_defaults(handler=cmd_list)
 
+    a = actions.add_parser("new-round", help="close the plan's round and start the next; print its label",
+                           description="Close the open round of the plan with this resume code, as it is, and "
+                                       "start the next with every answer and rating carried forward, each not "
+                                       "yet reviewed. Prints the new round's label.")
+    a.add_argument("code", nargs="+", metavar="CODE", help="the plan's resume code, e.g. K7QF-M2XR-9P")
+    a.add_argument("--label", metavar="TEXT", help="the new round's name, e.g. 'Spring 2027' (default: today's date)")
+    add_database_option(a)
+    a.set_defaults(handler=cmd_new_round)
