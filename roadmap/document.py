@@ -34,6 +34,7 @@ from docx.text.paragraph import Paragraph
 
 from .bank import Area, Bank, Question
 from .charts import draw_readiness_chart, readiness_alt_text
+from .document_rounds import add_readiness_over_time
 from .plan import Plan, is_answered, orphan_answers
 from .scoring import AreaScore, score_areas, scored_levels
 from .text import clean_text, slugify
@@ -58,6 +59,7 @@ TABLE_TEXT_STYLE = "Table Text"
 SECTIONS: dict[str, str] = {
     "cover": "cover page: district, planning team, date",
     "summary": "one-page executive summary: readiness chart and figures, purpose, decisions, next steps",
+    "rounds": "readiness over time, when the plan has more than one round: readiness per round, moved ratings, changed answers",
     "areas": "one section per area: its actions with readiness ratings, its questions and answers",
     "action_notes": "the team's evidence note beside each rated action",
     "other_answers": "answers to questions the question bank no longer has",
@@ -674,6 +676,8 @@ def build_plan_document(plan: Plan, bank: Bank, options: DocumentOptions | None 
         _add_cover(w, plan, plan.district.date or today or dt.date.today())
     if options.has("summary"):
         _add_summary(w, plan, bank, options)
+    if options.has("rounds"):
+        add_readiness_over_time(w, plan, bank)
     if options.has("areas"):
         _add_areas(w, plan, bank, options)
     if options.has("other_answers"):

@@ -232,15 +232,20 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
             pieces.append(("removed", " ".join(a[i1:i2])))
         if op in ("insert", "replace"):
             pieces.append(("added", " ".join(b[j1:j2])))
-    return [(kind, text.replace(" \n ", "\n").strip(" ")) for kind, text in pieces if text.strip(" ")]
+    return [(kind, re.sub(r" ?\n ?", "\n", text).strip(" ")) for kind, text in pieces if text.strip(" ")]
+
+
+def joined(previous: str, text: str) -> str:
+    """The space to put between two pieces of a word diff: none at a line break."""
+    return "" if not previous or previous.endswith("\n") or text.startswith("\n") else " "
 
 
 def diff_markup(pieces: list[tuple[str, str]]) -> str:
     """Return a word diff as text marked without colour: [+added+] and [-removed-]."""
-    out = []
+    out = ""
     for kind, text in pieces:
-        out.append(text if kind == "same" else f"[+{text}+]" if kind == "added" else f"[-{text}-]")
-    return " ".join(out)
+        out += joined(out, text) + (text if kind == "same" else f"[+{text}+]" if kind == "added" else f"[-{text}-]")
+    return out
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,7 @@ def _add_earlier_rounds(plan: Plan, bank: Bank, count: int) -> None:
             n = order.index(action_id) if action_id in order else 0
             drop = steps if n % 3 else steps - 1  # every round moves some actions, never all
             lower = max(0, [lv.id for lv in scale].index(level.id) - drop)
-            note = f"As of {_season(started(steps).date())}: {rating.note}" if drop and rating.note else rating.note
+            note = f"Planned: {rating.note}" if drop and rating.note else rating.note
             ratings[action_id] = Rating(level=scale[lower].id, note=note)
         answers = {q: (_earlier_answer(v, steps) if q in changing else v) for q, v in plan.answers.items()}
         closed.append(ClosedRound(label=_season(started(steps).date()), started_at=started(steps),
