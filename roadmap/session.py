@@ -98,6 +98,16 @@ class PlanSession:
             self.plan.touch()
         return ok
 
+    def confirm(self, key: str) -> bool:
+        """Record that an answer or rating carried into this round is still true (saved again as a new
+        version); return False if a teammate changed it first (a Conflict, as for any save)."""
+        kind, _, ident = key.partition(":")
+        value = self.plan.answers.get(ident) if kind == "q" else self.plan.ratings.get(ident)
+        ok = self._save(key, lambda seen: self.store.confirm_entry(self.plan_id, key, seen, self.who), value)
+        if ok:
+            self.plan.mark_reviewed(key)
+        return ok
+
     # Conflicts -------------------------------------------------------------
 
     def keep_mine(self, key: str) -> bool:
@@ -123,6 +133,7 @@ class PlanSession:
     def _apply(self, key: str, value: Any) -> None:
         """Put a value read from the store into the plan, without saving it again."""
         kind, _, ident = key.partition(":")
+        self.plan.mark_reviewed(key)  # a teammate's save reviews it this round
         if key == DISTRICT_KEY:
             self.plan.district = value if isinstance(value, District) else District.model_validate(value)
         elif kind == "q":

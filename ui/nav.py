@@ -16,6 +16,7 @@ from roadmap.store import StoreError, UnknownDeviceError, UnknownPlanError
 from roadmap.text import markdown_literal
 
 from .plans import CODE
+from .rounds import sidebar_review
 from .state import DEVICE, SCROLL_TOP, STEP, WHO, notify, plan_session, reseed_widgets, store, store_problem
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ def sidebar(bank: Bank, step: int) -> None:
         st.text(session.plan.district.name or "District not named yet")
         percent = overall_percent(areas)
         st.progress(percent / 100, text=f"{percent}% answered and rated")
+        sidebar_review()
         for index, title in enumerate(step_titles(bank)):
             if 1 <= index <= len(areas):
                 area = areas[index - 1]

@@ -18,6 +18,7 @@ from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, markdown_literal, sl
 
 from .nav import go
 from .plans import CODE, leave_plan
+from .rounds import draw_rounds
 from .state import ERRORS, Drawing, bounded_editor, notify, plan_session, reseed_widgets, store, store_safe, widget_key
 from .widgets import apply_editor_changes, cut_off, render_action, render_question, value_as_text
 
@@ -169,6 +170,7 @@ def draw_review(bank: Bank) -> None:
                 st.text(f"Required: {bank.questions[question_id].text}")
             st.button(f"Go to {markdown_literal(area.title)}", key=f"_goto:{area.area_id}", on_click=go, args=(number,))
 
+    draw_rounds(bank)
     _downloads(bank)
     _history(bank)
     _danger_zone()
