@@ -92,7 +92,8 @@ def build_rounds_figure(by_round: RoundScores, bank: Bank) -> go.Figure:
     for r, (label, scores) in enumerate(by_round):
         bars.append(go.Bar(
             name=plotly_literal(label), y=areas, orientation="h", base=bottom,
-            x=[s.mean - bottom if s.mean is not None else None for s in scores],
+            # A round with nothing rated gets a bar of no length, only so that its words "Not rated" show.
+            x=[s.mean - bottom if s.mean is not None else 0 for s in scores],
             text=[plotly_literal(_bar_words(label, s)) for s in scores], textposition="outside",
             marker={"color": _grey(r, len(by_round)), "line": {"color": _EDGE, "width": 1},
                     "pattern": {"shape": _PLOTLY_PATTERNS[r % len(_PLOTLY_PATTERNS)], "fgcolor": _EDGE,
@@ -100,10 +101,10 @@ def build_rounds_figure(by_round: RoundScores, bank: Bank) -> go.Figure:
             hovertemplate="%{y}: %{text}<extra></extra>", cliponaxis=False))
     return go.Figure(data=bars, layout=dict(
         barmode="group", title={"text": "Readiness over time: the team's self-assessment", "x": 0.01},
-        xaxis={"range": [bottom, top + 0.9], "tickvals": [lv.value for lv in levels],
+        xaxis={"range": [bottom - 0.05, top + 0.9], "tickvals": [lv.value for lv in levels],
                "ticktext": [plotly_literal(f"{lv.value} {lv.label}") for lv in levels], "fixedrange": True,
                "gridcolor": "#bbbbbb"},
-        yaxis={"autorange": "reversed", "fixedrange": True}, plot_bgcolor="white", paper_bgcolor="white",
+        yaxis={"autorange": "reversed", "fixedrange": True, "automargin": True}, plot_bgcolor="white", paper_bgcolor="white",
         legend={"traceorder": "normal", "orientation": "h", "y": -0.15}, font={"size": 14, "color": _EDGE},
         height=160 + 28 * len(areas) * max(len(by_round), 1), margin={"l": 10, "r": 20, "t": 50, "b": 40}))
 
