@@ -64,3 +64,34 @@ def test_new_round_prints_its_label_and_export_import_keep_every_round(database_
 
 def test_new_round_with_a_wrong_code_is_one_line(database_url):
     assert_one_line_error(plans("new-round", "AAAA-BBBB-CC", database=database_url), "AAAA-BBBB-CC")
+
+
+def test_workshop_new_round_starts_every_teams_round_at_once(database_url, tmp_path):
+    from roadmap.store import Store
+
+    from .test_workshop_cli import PASSPHRASE, workshop
+
+    passphrase = tmp_path / "pass.txt"
+    passphrase.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    store = Store(database_url)
+    created = store.create_workshop("Spring Institute", PASSPHRASE, ["Riverbend", "Lakeside"])
+    plan_ids = [t.team.plan_id for t in created.teams]
+    store.save_answer(plan_ids[0], "q-priorities", "Mathematics first", 0, who="Ana")
+
+    result = workshop("new-round", created.code, "--label", "Follow-up, May", "--passphrase-file", str(passphrase),
+                      database=database_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Started round \u201cFollow-up, May\u201d for 2 teams of Spring Institute\n"
+    for plan_id in plan_ids:
+        plan = store.load(plan_id).plan
+        assert len(plan.rounds) == 1 and plan.round.label == "Follow-up, May"
+    assert store.load(plan_ids[0]).plan.round.unreviewed == ["q:q-priorities"]
+
+    store.set_workshop_status(created.workshop.workshop_id, "closed")
+    refused = workshop("new-round", created.code, "--passphrase-file", str(passphrase), database=database_url)
+    assert_one_line_error(refused)
+    assert all(len(store.load(p).plan.rounds) == 1 for p in plan_ids)  # a closed workshop: no team's round
+    wrong = workshop("new-round", created.code, "--passphrase-file", str(tmp_path / "missing.txt"),
+                     database=database_url)
+    assert_one_line_error(wrong)
+    store.close()

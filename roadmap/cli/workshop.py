@@ -26,6 +26,7 @@ from ..store import WeakPassphraseError, check_passphrase
 from ..workshop import (
     PUBLIC_URL_ENV, WorkshopSetupError, build_collect_zip, build_join_cards, team_names, workshop_bank,
 )
+from .rounds import add_workshop_new_round
 from .common import (
     EXIT_OK, CliError, add_database_option, load_bank_option, open_store, print_table, sentence, write_output,
 )
@@ -215,4 +216,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--json", action="store_true", help="print the list as JSON")
     add_database_option(a)
     a.set_defaults(handler=cmd_list)
+
+    add_workshop_new_round(actions, common, _passphrase)
 

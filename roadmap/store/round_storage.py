@@ -25,7 +25,7 @@ from ..plan import MAX_ROUNDS, ClosedRound, OpenRound, Plan
 from ..rounds import RoundError, copy_for_new_plan, round_label
 from .errors import StoreError, UnknownPlanError
 from .plan_storage import Created
-from .schema import entries, history, member_ratings, plans, rounds
+from .schema import entries, history, member_ratings, plans, rounds, workshop_teams
 from .values import _blank, _decode, _encode, _now
 
 
@@ -81,38 +81,54 @@ class RoundsMixin:
         Raises RoundError for a label too long, UnknownPlanError, PlanLockedError while its workshop is closed.
         """
         with self._transaction(write=True, plan_id=plan_id) as conn:
-            self._touch(conn, plan_id)  # the plan row's lock: saves wait for the start, or it for them
-            current = self._open_round(conn, plan_id, who)
-            if seen_round is not None and current.number != seen_round:
-                raise StaleRoundError(plan_id, "A teammate started a new round a moment ago; this page now "
-                                               "shows it.")
-            if current.number > MAX_ROUNDS:
-                raise RoundChangeError(plan_id, f"A plan holds at most {MAX_ROUNDS} rounds; copy it into a new "
-                                                "plan to carry on.")
-            now = _now().replace(microsecond=0)
-            name = round_label(label, now)
-            rows = conn.execute(select(entries.c.key, entries.c.value, entries.c.version)
-                                .where(entries.c.plan_id == plan_id)).all()
-            answers, ratings, baseline = {}, {}, {}
-            for row in rows:
-                value = json.loads(row.value)
-                if row.key.startswith("q:") and not _blank(value):
-                    answers[row.key[2:]] = value
-                elif row.key.startswith("r:") and (value.get("level") is not None or value.get("note")):
-                    ratings[row.key[2:]] = value
-                else:
-                    continue
-                baseline[row.key] = row.version
-            members: dict[str, dict[str, str]] = {}
-            for m in conn.execute(select(member_ratings).where(member_ratings.c.plan_id == plan_id)):
-                members.setdefault(m.member, {})[m.action_id] = m.level
-            snapshot = _encode({"answers": answers, "ratings": ratings, "member_ratings": members})
-            conn.execute(update(rounds).where(rounds.c.plan_id == plan_id, rounds.c.number == current.number)
-                         .values(closed_at=now, snapshot=snapshot, updated_by=who, updated_at=now))
-            new = dict(plan_id=plan_id, number=current.number + 1, label=name, started_at=now, closed_at=None,
-                       snapshot=None, baseline=_encode(baseline), history_mark=self._history_mark(conn, plan_id),
-                       copied_from="", version=1, updated_by=who, updated_at=now)
-            conn.execute(insert(rounds).values(**new))
+            return self._start_round(conn, plan_id, label, seen_round, who)
+
+    def start_workshop_round(self, workshop_id: str, label: str | None = None,
+                             who: str = "") -> list[tuple[str, StoredRound]]:
+        """Start a new round for every team of the workshop at once, all or none; return (team name, its new
+        round) in the teams' order. Raises UnknownWorkshopError, PlanLockedError while the workshop is closed,
+        RoundError, RoundChangeError (a team at its rounds' limit: no team's round starts)."""
+        with self._transaction(write=True) as conn:
+            self._lock_workshop(conn, workshop_id)  # as closing does: first the workshop, then its plans
+            teams = conn.execute(select(workshop_teams.c.plan_id, workshop_teams.c.team_name)
+                                 .where(workshop_teams.c.workshop_id == workshop_id)
+                                 .order_by(workshop_teams.c.position)).all()
+            return [(t.team_name, self._start_round(conn, t.plan_id, label, None, who)) for t in teams]
+
+    def _start_round(self, conn: Connection, plan_id: str, label: str | None, seen_round: int | None,
+                     who: str) -> StoredRound:
+        self._touch(conn, plan_id)  # the plan row's lock: saves wait for the start, or it for them
+        current = self._open_round(conn, plan_id, who)
+        if seen_round is not None and current.number != seen_round:
+            raise StaleRoundError(plan_id, "A teammate started a new round a moment ago; this page now "
+                                           "shows it.")
+        if current.number > MAX_ROUNDS:
+            raise RoundChangeError(plan_id, f"A plan holds at most {MAX_ROUNDS} rounds; copy it into a new "
+                                            "plan to carry on.")
+        now = _now().replace(microsecond=0)
+        name = round_label(label, now)
+        rows = conn.execute(select(entries.c.key, entries.c.value, entries.c.version)
+                            .where(entries.c.plan_id == plan_id)).all()
+        answers, ratings, baseline = {}, {}, {}
+        for row in rows:
+            value = json.loads(row.value)
+            if row.key.startswith("q:") and not _blank(value):
+                answers[row.key[2:]] = value
+            elif row.key.startswith("r:") and (value.get("level") is not None or value.get("note")):
+                ratings[row.key[2:]] = value
+            else:
+                continue
+            baseline[row.key] = row.version
+        members: dict[str, dict[str, str]] = {}
+        for m in conn.execute(select(member_ratings).where(member_ratings.c.plan_id == plan_id)):
+            members.setdefault(m.member, {})[m.action_id] = m.level
+        snapshot = _encode({"answers": answers, "ratings": ratings, "member_ratings": members})
+        conn.execute(update(rounds).where(rounds.c.plan_id == plan_id, rounds.c.number == current.number)
+                     .values(closed_at=now, snapshot=snapshot, updated_by=who, updated_at=now))
+        new = dict(plan_id=plan_id, number=current.number + 1, label=name, started_at=now, closed_at=None,
+                   snapshot=None, baseline=_encode(baseline), history_mark=self._history_mark(conn, plan_id),
+                   copied_from="", version=1, updated_by=who, updated_at=now)
+        conn.execute(insert(rounds).values(**new))
         return StoredRound(new["number"], name, now, None, 1)
 
     def rename_round(self, plan_id: str, number: int, label: str | None, seen_version: int, who: str = "") -> int:
