@@ -20,9 +20,9 @@ from .bank import Bank
 from .scoring import AreaScore, scored_levels
 from .text import plotly_literal
 
-CHART_TITLE = "Readiness over time: each area's mean level per round (the team's self-assessment)"
+CHART_TITLE = "Readiness over time: each area's mean level per round (a self-assessment)"
 NOT_RATED = "Not rated"
-PRINT_DPI = 200
+PRINT_DPI = 170  # enough for print; this chart is tall, and its pixels are most of its time
 
 _HATCHES = ("", "....", "\\\\\\", "xxx", "///", "---", "+++", "ooo")
 _PLOTLY_PATTERNS = ("", ".", "\\", "x", "/", "-", "+", "|")
@@ -48,7 +48,7 @@ def draw_rounds_chart(by_round: RoundScores, bank: Bank, dpi: int = PRINT_DPI) -
     bottom, top = levels[0].value, levels[-1].value
     rounds = len(by_round)
     areas = by_round[0][1] if by_round else []
-    bar = 0.24  # inches per bar
+    bar = 0.16  # inches per bar
     height = 0.9 + len(areas) * (rounds + 1.6) * bar
     figure = Figure(figsize=(6.5, height), dpi=dpi)
     FigureCanvasAgg(figure)
@@ -64,8 +64,8 @@ def draw_rounds_chart(by_round: RoundScores, bank: Bank, dpi: int = PRINT_DPI) -
                 ax.barh(y, score.mean - bottom, left=bottom, height=0.8, color=_grey(r, rounds),
                         hatch=_HATCHES[r % len(_HATCHES)], edgecolor=_EDGE, linewidth=0.8, zorder=2)
             x = score.mean if score.mean is not None else bottom
-            ax.text(x + 0.02 * (top - bottom), y, _bar_words(label, score), va="center", ha="left", fontsize=7.5,
-                    parse_math=False, zorder=3, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+            ax.text(x + 0.02 * (top - bottom), y, _bar_words(label, score), va="center", ha="left", fontsize=7,
+                    parse_math=False, zorder=3)
             ticks.append(y)
             y += 1
         y += 1.6

@@ -247,7 +247,7 @@ def _add_earlier_rounds(plan: Plan, bank: Bank, count: int) -> None:
                 ratings[action_id] = rating
                 continue
             n = order.index(action_id) if action_id in order else 0
-            drop = steps if n % 3 else steps - 1  # every round moves some actions, never all
+            drop = (steps + n % 2) // 2  # every round moves some actions, never all
             lower = max(0, [lv.id for lv in scale].index(level.id) - drop)
             note = f"Planned: {rating.note}" if drop and rating.note else rating.note
             ratings[action_id] = Rating(level=scale[lower].id, note=note)
