@@ -224,7 +224,7 @@ BAD_FILES = {
     "empty file": (b"", "not valid JSON"),
     "JSON that is a list": (b"[1, 2, 3]", "not a teacher leadership plan file"),
     "unknown format": (json.dumps({"format": "spreadsheet", "version": 1}).encode(), "not a teacher leadership plan"),
-    "newer version": (_plan_file(version=2), "version 2"),
+    "newer version": (_plan_file(version=3), "version 3"),
     "answers of the wrong type": (_plan_file(answers={"q-priorities": 42}), "problem"),
     "answers not a mapping": (_plan_file(answers=["q-priorities"]), "problem at answers"),
     "district name a number": (_plan_file(district={"name": 7}), "problem at district.name"),
