@@ -22,7 +22,7 @@ from .text import plotly_literal
 
 CHART_TITLE = "Readiness over time: each area's mean level per round (a self-assessment)"
 NOT_RATED = "Not rated"
-PRINT_DPI = 170  # enough for print; this chart is tall, and its pixels are most of its time
+PRINT_DPI = 150  # enough for print; this chart is tall, and its pixels and glyphs are most of its time
 
 _HATCHES = ("", "....", "\\\\\\", "xxx", "///", "---", "+++", "ooo")
 _PLOTLY_PATTERNS = ("", ".", "\\", "x", "/", "-", "+", "|")
@@ -54,21 +54,26 @@ def draw_rounds_chart(by_round: RoundScores, bank: Bank, dpi: int = PRINT_DPI) -
     FigureCanvasAgg(figure)
     figure.subplots_adjust(left=0.08, right=0.97, top=1 - 0.45 / height, bottom=0.55 / height)
     ax = figure.add_subplot()
-    y, ticks = 0.0, []
+    # Each area's rows: its title, then one bar per round. The bars of a round are drawn in one call.
+    bars: list[tuple[list[float], list[float]]] = [([], []) for _ in by_round]
+    y = 0.0
     for area_index, area in enumerate(areas):
         ax.text(bottom, y - 0.85, textwrap.shorten(area.title, 80), fontsize=9, fontweight="bold", va="center",
                 ha="left", parse_math=False)
         for r, (label, scores) in enumerate(by_round):
             score = scores[area_index]
             if score.mean is not None:
-                ax.barh(y, score.mean - bottom, left=bottom, height=0.8, color=_grey(r, rounds),
-                        hatch=_HATCHES[r % len(_HATCHES)], edgecolor=_EDGE, linewidth=0.8, zorder=2)
+                bars[r][0].append(y)
+                bars[r][1].append(score.mean - bottom)
             x = score.mean if score.mean is not None else bottom
             ax.text(x + 0.02 * (top - bottom), y, _bar_words(label, score), va="center", ha="left", fontsize=7,
                     parse_math=False, zorder=3)
-            ticks.append(y)
             y += 1
         y += 1.6
+    for r, (rows, lengths) in enumerate(bars):
+        if rows:
+            ax.barh(rows, lengths, left=bottom, height=0.8, color=_grey(r, rounds), hatch=_HATCHES[r % len(_HATCHES)],
+                    edgecolor=_EDGE, linewidth=0.8, zorder=2)
     ax.set_ylim(max(y - 1.2, 1), -1.4)
     ax.set_xlim(bottom, top + 0.9)  # room after the longest bar for its words
     ax.set_xticks([lv.value for lv in levels], [f"{lv.value}\n{lv.label}" for lv in levels], fontsize=7.5)
