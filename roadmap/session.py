@@ -44,6 +44,7 @@ class PlanSession:
         self.who = who
         self.saved_at: datetime | None = None
         self.conflicts: dict[str, Conflict] = {}
+        self.round_versions: dict[int, int] = dict(stored.round_versions)  # round number -> version (renames)
 
     # Saving ----------------------------------------------------------------
 
@@ -152,7 +153,15 @@ class PlanSession:
     # Teammates' changes ----------------------------------------------------
 
     def refresh(self) -> list[str]:
-        """Pull in what teammates saved since this device last looked; return the changed keys."""
+        """Pull in what teammates saved since this device last looked; return the changed keys.
+
+        If a teammate started or undid a round meanwhile, the whole plan is read again (every key returned).
+        """
+        if self.store.open_round_number(self.plan_id) != len(self.plan.rounds) + 1:
+            stored = self.store.load(self.plan_id)
+            self.plan, self.versions = stored.plan, dict(stored.versions)
+            self.round_versions = dict(stored.round_versions)
+            return sorted(stored.versions)
         changed = self.store.changed_since(self.plan_id, self.versions)
         for key, (value, version) in changed.items():
             self._apply(key, value)

@@ -94,3 +94,14 @@ def test_copy_into_a_new_plan_gives_a_new_code_and_leaves_this_plan_alone(databa
     assert copy.plan.answers["q-priorities"] == "Mathematics first"
     assert "Copied on" in copy.plan.round.copied_from
     assert Store(database_url).load(session_of(at).plan_id).versions == before
+
+
+def test_renaming_the_round_shows_the_new_name(database_url):
+    at = start_plan(new_app())
+    go_to(at, REVIEW)
+    at.text_input(key="_round:rename").input("Autumn 2026 workshop")
+    run(at)
+    at.button(key="_round:rename_button").click()
+    run(at)
+    assert any(t.value.startswith("This round: Autumn 2026 workshop (since ") for t in at.text)
+    assert stored_plan(database_url, at).round.label == "Autumn 2026 workshop"

@@ -290,3 +290,26 @@ def test_a_writer_killed_mid_round_start_leaves_whole_rounds(tmp_path):
                 assert plan.answers["q-priorities"] in (f"answer {len(stored)}", f"answer {len(stored) - 1}")
     finally:
         store.close()
+
+
+def test_a_device_that_missed_a_teammates_round_start_sees_it_on_its_next_refresh(store, stored, bank):
+    from roadmap.session import PlanSession
+
+    mine = PlanSession.open(store, bank, stored.plan_id, who="Ana")
+    store.start_round(stored.plan_id, "Spring 2027", seen_round=1, who="Ben")
+    assert mine.plan.rounds == []
+    mine.refresh()
+    assert [r.label for r in mine.plan.rounds] and mine.plan.round.label == "Spring 2027"
+    assert "q:q-priorities" in mine.plan.round.unreviewed
+    assert mine.confirm("q:q-priorities")
+    assert "q:q-priorities" not in store.load(stored.plan_id).plan.round.unreviewed
+
+
+def test_a_rename_from_a_device_holding_an_old_version_is_refused(store, stored, bank):
+    from roadmap.session import PlanSession
+
+    ana, ben = (PlanSession.open(store, bank, stored.plan_id, who=w) for w in ("Ana", "Ben"))
+    store.rename_round(stored.plan_id, 1, "Autumn 2026", ana.round_versions[1], "Ana")
+    with pytest.raises(StaleRoundError):
+        store.rename_round(stored.plan_id, 1, "Fall 2026", ben.round_versions[1], "Ben")
+    assert store.load(stored.plan_id).plan.round.label == "Autumn 2026"

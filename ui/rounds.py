@@ -74,10 +74,9 @@ def _undo() -> None:
 def _rename() -> None:
     session = plan_session()
     number = _round_number()
-    stored = session.store.load(session.plan_id)
     try:
         session.store.rename_round(session.plan_id, number, st.session_state.get(RENAME),
-                                   stored.round_versions.get(number, 1), session.who)
+                                   session.round_versions.get(number, 1), session.who)
     except (StaleRoundError, RoundError, PlanLockedError) as exc:
         notify("warning", str(exc))
     _reload()

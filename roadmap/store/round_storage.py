@@ -72,6 +72,12 @@ class RoundsMixin:
         return [_stored(r) for r in rows] or [StoredRound(1, head.created_at.date().isoformat(), head.created_at,
                                                           None, 0)]
 
+    def open_round_number(self, plan_id: str) -> int:
+        """Return the number of the plan's open round (1 for a plan made before rounds); one cheap query."""
+        with self._transaction(plan_id=plan_id) as conn:
+            number = conn.execute(select(func.max(rounds.c.number)).where(rounds.c.plan_id == plan_id)).scalar()
+        return number or 1
+
     def start_round(self, plan_id: str, label: str | None = None, seen_round: int | None = None,
                     who: str = "") -> StoredRound:
         """Close the open round as it is and begin the next, carrying every answer and rating forward; return it.
