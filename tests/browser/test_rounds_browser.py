@@ -44,6 +44,8 @@ def test_a_team_closes_a_round_reviews_and_downloads_both_rounds(app_server, bro
 
     go(page, 1, "Design for impact")
     expect(page.get_by_text(re.compile("Not yet reviewed this round"))).to_have_count(3)
+    page.get_by_role("button", name="Still true").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "rounds-area-1280.png"))
     for _ in range(2):  # the two answers: still true
         page.get_by_role("button", name="Still true").last.click()
         wait_idle(page)
