@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from roadmap.plan import PlanFileError, plan_from_json, plan_json_schema
+from roadmap.plan import PlanFileError, plan_from_json
+from roadmap.plan_schema import plan_json_schema
 from roadmap.rounds import (
     RoundError, changed_answers, diff_markup, moved_ratings, review_count, scores_by_round, start_round, undo_start,
     word_diff,

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ..bank import DEFAULT_BANK_PATH, BankError, load_bank
-from ..plan import plan_json_schema
+from ..plan_schema import plan_json_schema
 from ..sample import MAX_SAMPLE_ROUNDS, sample_plan
 from .common import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, CliError, load_bank_option, write_output
 
