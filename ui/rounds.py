@@ -106,10 +106,10 @@ def review_mark(key: str) -> None:
     session = plan_session()
     if key not in session.plan.round.unreviewed:
         return
-    left, right = st.columns([3, 1], vertical_alignment="center")
-    left.caption(f":material/history: {NOT_REVIEWED}: confirm it, or change it above.")
-    right.button(STILL_TRUE, key=f"_still:{key}", on_click=_confirm, args=(key,), icon=":material/check:",
-                 help="It holds this round as it is. Recorded with your name in the history.")
+    # A caption and a button, no columns: a step may show twenty of these, and columns cost each a rerun's time.
+    st.caption(f":material/history: {NOT_REVIEWED}: confirm it, or change it above.")
+    st.button(STILL_TRUE, key=f"_still:{key}", on_click=_confirm, args=(key,), icon=":material/check:",
+              help="It holds this round as it is. Recorded with your name in the history.")
 
 
 def sidebar_review() -> None:
