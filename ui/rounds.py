@@ -100,10 +100,11 @@ def _copy() -> None:
 # Under each answer and rating -------------------------------------------------------------
 
 
-def review_mark(key: str) -> None:
+def review_mark(key: str, session: PlanSession | None = None) -> None:
     """Under a carried answer or rating ("q:<id>", "r:<id>") not yet reviewed this round: say so, and offer
-    "Still true". Draws nothing for anything reviewed, or in a plan's first round."""
-    session = plan_session()
+    "Still true". Draws nothing for anything reviewed, or in a plan's first round. session: the page's
+    (Drawing.session), so forty widgets do not each look it up in session state."""
+    session = session or plan_session()
     if key not in session.plan.round.unreviewed:
         return
     # A caption and a button, no columns: a step may show twenty of these, and columns cost each a rerun's time.

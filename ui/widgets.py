@@ -264,7 +264,7 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
         st.caption(markdown_literal(question.help))
     _source_line(bank, question.source)
     _show_error(error_key, drawing.errors)
-    review_mark(answer_key(question.id))
+    review_mark(answer_key(question.id), drawing.session)
     conflict = drawing.session.conflicts.get(answer_key(question.id))
     if conflict:
         render_conflict(conflict, question.text)
@@ -290,7 +290,7 @@ def render_action(action: Action, bank: Bank, drawing: Drawing | None = None) ->
     st.text_input("Evidence or note (optional)", key=note_key, max_chars=MAX_ANSWER_CHARS,
                   on_change=_on_rating, args=(action.id, level_key, note_key))
     _show_error(note_key, drawing.errors)
-    review_mark(rating_key(action.id))
+    review_mark(rating_key(action.id), drawing.session)
     conflict = drawing.session.conflicts.get(rating_key(action.id))
     if conflict:
         render_conflict(conflict, action.text)
