@@ -259,20 +259,25 @@ class ChangedAnswer:
     pieces: list[tuple[str, str]]
 
 
-def changed_answers(plan: Plan, bank: Bank) -> list[ChangedAnswer]:
-    """Return every answer that differs between two consecutive rounds, in round then bank order."""
+def changed_answers(plan: Plan, bank: Bank, between: tuple[int, int] | None = None) -> list[ChangedAnswer]:
+    """Return every answer that differs between two consecutive rounds, in round then bank order; or, with
+    between=(earlier, later) round indexes (0 the first, -1 the open one), between those two only."""
     rounds = all_rounds(plan)
     labels = distinct_labels(rounds)
     order = [q for a in bank.areas for q in a.questions]
+    if between is None:
+        pairs = [(i - 1, i) for i in range(1, len(rounds))]
+    else:
+        pairs = [tuple(i % len(rounds) for i in between)]
     changed = []
-    for i in range(1, len(rounds)):
-        before, after = rounds[i - 1].answers, rounds[i].answers
+    for earlier, later in pairs:
+        before, after = rounds[earlier].answers, rounds[later].answers
         for question in order:
             old, new = before.get(question.id), after.get(question.id)
             if old == new or (not is_answered(question, old) and not is_answered(question, new)):
                 continue
             pieces = word_diff(answer_text(old, bank, question.id), answer_text(new, bank, question.id))
-            changed.append(ChangedAnswer(question.id, question.text, labels[i - 1], labels[i], pieces))
+            changed.append(ChangedAnswer(question.id, question.text, labels[earlier], labels[later], pieces))
     return changed
 
 

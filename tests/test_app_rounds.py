@@ -105,3 +105,20 @@ def test_renaming_the_round_shows_the_new_name(database_url):
     run(at)
     assert any(t.value.startswith("This round: Autumn 2026 workshop (since ") for t in at.text)
     assert stored_plan(database_url, at).round.label == "Autumn 2026 workshop"
+
+
+def test_the_review_step_compares_answers_between_any_two_rounds(database_url, bank):
+    from roadmap.sample import sample_plan
+
+    from .apptest_helpers import open_with_code
+
+    plan = sample_plan(bank, rounds=3)
+    code = Store(database_url).create_plan(plan).code
+    at = open_with_code(code)
+    go_to(at, REVIEW)
+    at.selectbox(key="_round:from").set_value(0)
+    run(at)
+    texts = [t.value for t in at.text]
+    assert any("[+" in t or "[-" in t for t in texts)
+    assert any(c.value.endswith("Added words are marked [+like this+], removed words [-like this-].")
+               for c in at.caption)

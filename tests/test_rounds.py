@@ -126,3 +126,12 @@ def test_the_schema_describes_both_versions_and_the_rounds():
     assert schema["properties"]["version"]["enum"] == [1, 2]
     assert {"round", "rounds"} <= set(schema["properties"])
     assert "version 1" in schema["description"]
+
+
+def test_answers_can_be_compared_between_any_two_rounds(bank):
+    plan = sample_plan(bank, rounds=3)
+    first_to_last = changed_answers(plan, bank, between=(0, -1))
+    assert {(c.from_round, c.to_round) for c in first_to_last} == {(plan.rounds[0].label, plan.round.label)}
+    consecutive = changed_answers(plan, bank)
+    assert {c.question_id for c in first_to_last} == {c.question_id for c in consecutive}
+    assert changed_answers(plan, bank, between=(1, 1)) == []

@@ -14,8 +14,8 @@ import streamlit as st
 from roadmap.bank import Bank
 from roadmap.round_charts import build_rounds_figure, rounds_alt_text
 from roadmap.rounds import (
-    NOT_REVIEWED, STILL_TRUE, RoundError, area_change_label, changed_answers, diff_markup, moved_ratings,
-    review_count, scores_by_round, unchanged_since_start,
+    NOT_REVIEWED, STILL_TRUE, RoundError, all_rounds, area_change_label, changed_answers, diff_markup,
+    distinct_labels, moved_ratings, review_count, scores_by_round, unchanged_since_start,
 )
 from roadmap.session import PlanSession
 from roadmap.store import PlanLockedError, RoundChangeError, StaleRoundError
@@ -178,11 +178,19 @@ def _comparison(plan, bank: Bank) -> None:
                                     "Note": m.to_note} for m in moved]), hide_index=True, width="stretch")
     else:
         st.caption("No action's rating changed from one round to the next.")
-    changed = changed_answers(plan, bank)
-    if changed:
-        with st.expander(f"Answers that changed ({len(changed)})"):
-            st.caption("Added words are marked [+like this+], removed words [-like this-].")
-            for change in changed:
-                st.markdown(f"**{markdown_literal(change.question_text)}** ({markdown_literal(change.from_round)} "
-                            f"to {markdown_literal(change.to_round)})")
-                st.text(diff_markup(change.pieces))
+    rounds = distinct_labels(all_rounds(plan))
+    with st.expander("Answers that changed"):
+        left, right = st.columns(2)
+        earlier = left.selectbox("From round", range(len(rounds)), index=len(rounds) - 2, key="_round:from",
+                                 format_func=rounds.__getitem__)
+        later = right.selectbox("To round", range(len(rounds)), index=len(rounds) - 1, key="_round:to",
+                                format_func=rounds.__getitem__)
+        changed = changed_answers(plan, bank, between=(earlier, later)) if earlier != later else []
+        if not changed:
+            st.caption("No answer differs between these two rounds.")
+            return
+        st.caption(f"{len(changed)} answer{'s' if len(changed) != 1 else ''} differ. Added words are marked "
+                   "[+like this+], removed words [-like this-].")
+        for change in changed:
+            st.markdown(f"**{markdown_literal(change.question_text)}**")
+            st.text(diff_markup(change.pieces))
