@@ -313,3 +313,19 @@ def test_a_rename_from_a_device_holding_an_old_version_is_refused(store, stored,
     with pytest.raises(StaleRoundError):
         store.rename_round(stored.plan_id, 1, "Fall 2026", ben.round_versions[1], "Ben")
     assert store.load(stored.plan_id).plan.round.label == "Autumn 2026"
+
+
+def test_a_not_yet_reviewed_mark_for_an_answer_the_file_does_not_hold_is_dropped(store, bank):
+    from roadmap.rounds import start_round
+
+    plan = start_round(sample_plan_of(bank), "Spring")
+    plan.round.unreviewed = [*plan.round.unreviewed, "q:q-not-in-this-plan"]
+    again = store.load(store.create_plan(plan).plan_id).plan
+    assert "q:q-not-in-this-plan" not in again.round.unreviewed
+    assert review_count(again).carried == len(again.answers) + len(again.ratings)
+
+
+def sample_plan_of(bank):
+    from roadmap.sample import sample_plan
+
+    return sample_plan(bank)

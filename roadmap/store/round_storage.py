@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from ..plan import MAX_ROUNDS, ClosedRound, OpenRound, Plan
-from ..rounds import RoundError, copy_for_new_plan, round_label
+from ..rounds import RoundError, carried_keys, copy_for_new_plan, round_label
 from .errors import StoreError, UnknownPlanError
 from .plan_storage import Created
 from .schema import entries, history, member_ratings, plans, rounds, workshop_teams
@@ -227,15 +227,17 @@ class RoundsMixin:
         return conn.execute(select(rounds).where(rounds.c.plan_id == plan_id, rounds.c.number == 1)).one()
 
     def _insert_rounds(self, conn: Connection, plan_id: str, plan: Plan, who: str) -> None:
-        """Store plan's closed rounds and its open one (its entries just stored at version 1)."""
+        """Store plan's closed rounds and its open one (its entries just stored at version 1). A "not yet
+        reviewed" key for an entry the plan does not hold (a hand-edited file) is dropped."""
         now = _now()
+        carried = set(carried_keys(plan))
         rows = [dict(plan_id=plan_id, number=n, label=r.label, started_at=r.started_at, closed_at=r.closed_at,
                      snapshot=_encode(r.model_dump(mode="json", include={"answers", "ratings", "member_ratings"})),
                      baseline="{}", history_mark=0, copied_from="", version=1, updated_by=who, updated_at=now)
                 for n, r in enumerate(plan.rounds, start=1)]
         rows.append(dict(plan_id=plan_id, number=len(plan.rounds) + 1, label=plan.round.label,
                          started_at=plan.round.started_at, closed_at=None, snapshot=None,
-                         baseline=_encode({k: 1 for k in plan.round.unreviewed}),
+                         baseline=_encode({k: 1 for k in plan.round.unreviewed if k in carried}),
                          history_mark=self._history_mark(conn, plan_id), copied_from=plan.round.copied_from,
                          version=1, updated_by=who, updated_at=now))
         conn.execute(insert(rounds), rows)
