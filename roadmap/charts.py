@@ -122,11 +122,15 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
 # The document's chart (matplotlib, PNG) ---------------------------------------------
 
 
-def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_DPI) -> bytes:
-    """Return the readiness chart as PNG bytes at `dpi`, sized for a portrait page (6.5 in wide)."""
+def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_DPI, compact: bool = False) -> bytes:
+    """Return the readiness chart as PNG bytes at `dpi`, sized for a portrait page (6.5 in wide).
+
+    compact: a shorter chart without its title, for the board brief, whose heading names it.
+    """
     positions, labels = _level_ticks(bank)
     titles = [textwrap.fill(s.title, 28) for s in scores]
-    width, height = 6.5, 0.9 + 0.38 * max(len(scores), 1)
+    row = 0.25 if compact else 0.38
+    width, height = 6.5, (0.5 if compact else 0.9) + row * max(len(scores), 1)
     figure = Figure(figsize=(width, height), dpi=dpi)
     canvas = FigureCanvasAgg(figure)
     # Margins are measured, not found by tight_layout, which draws the whole figure an extra time.
@@ -136,7 +140,8 @@ def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_D
                   for title in titles for line in title.splitlines()), default=0.0)
     left = (widest * 72 / dpi / 72 + 0.2) / width  # pixels at dpi -> inches, plus room for tick marks
     left, right = min(left, 0.5), 1 - 0.3 / width
-    figure.subplots_adjust(left=left, right=right, top=1 - 0.32 / height, bottom=0.4 / height)
+    figure.subplots_adjust(left=left, right=right, top=1 - (0.06 if compact else 0.32) / height,
+                           bottom=0.4 / height)
     axis_width = (right - left) * width  # inches
     bar_font = FontProperties(size=8)
     ax = figure.add_subplot()
@@ -148,7 +153,9 @@ def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_D
             edgecolor=_BAR_COLOUR, hatch="///", linewidth=1.2, zorder=2)
     for i, score in zip(rows, scores):
         x = score.mean if score.mean is not None else bottom
-        words = _bar_text(score).replace(" (", "\n(", 1)  # the level, then what it rests on
+        words = _bar_text(score)
+        if not compact:
+            words = words.replace(" (", "\n(", 1)  # the level, then what it rests on
         # Words that would run past the axis go inside the bar, on a white patch, so they stay on the page.
         words_width = max(renderer.get_text_width_height_descent(line, bar_font, ismath=False)[0]
                           for line in words.splitlines()) / dpi
@@ -167,8 +174,9 @@ def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_D
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    figure.suptitle(CHART_TITLE, x=0.02, y=1 - 0.08 / height, ha="left", va="top", fontsize=10.5,
-                    fontweight="bold")
+    if not compact:
+        figure.suptitle(CHART_TITLE, x=0.02, y=1 - 0.08 / height, ha="left", va="top", fontsize=10.5,
+                        fontweight="bold")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()

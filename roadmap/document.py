@@ -32,9 +32,11 @@ from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from .bank import Area, Bank, Question
+from .bank import Area, Bank, Column, Question
+from .brief import (ASK, FUNDING, MAX_DECISIONS, MAX_ROWS, MEASURES, NEXT_STEPS, PRIORITIES, PURPOSE, ROLES, Brief,
+                    board_brief, clip, section_numbers, shorten)
 from .charts import draw_readiness_chart, readiness_alt_text
-from .plan import Plan, is_answered, orphan_answers
+from .plan import Plan, format_number, is_answered, number_value, orphan_answers
 from .scoring import AreaScore, score_areas, scored_levels
 from .text import clean_text, slugify
 
@@ -57,7 +59,8 @@ TABLE_TEXT_STYLE = "Table Text"
 #: The sections a plan document can hold, in order, with what each adds.
 SECTIONS: dict[str, str] = {
     "cover": "cover page: district, planning team, date",
-    "summary": "one-page executive summary: readiness chart and figures, purpose, decisions, next steps",
+    "brief": "one-page board brief: the ask, purpose, priorities, roles and cost, measures, readiness, decisions",
+    "summary": "executive summary: readiness chart and figures, purpose, decisions, next steps",
     "areas": "one section per area: its actions with readiness ratings, its questions and answers",
     "action_notes": "the team's evidence note beside each rated action",
     "other_answers": "answers to questions the question bank no longer has",
@@ -156,13 +159,22 @@ def _spread(total: float, n: int, first: float) -> list[float]:
     return [total] if n == 1 else [first] + [(total - first) / (n - 1)] * (n - 1)
 
 
-def _table_rows(columns: list[tuple[str, str]], value: list) -> tuple[list[str], list[list[str]]]:
+def _cell(value: Any, numeric: bool) -> str:
+    """A table cell as printed: a number column's numbers with thousands separators (12000 -> 12,000)."""
+    text = _t(value or "")
+    number = number_value(text) if numeric else None
+    return format_number(number) if number is not None else text
+
+
+def _table_rows(columns: Iterable[Column], value: list) -> tuple[list[str], list[list[str]]]:
     """Return headers and rows of table answers; cells under columns the bank no longer has get their own column."""
-    known = [cid for cid, _ in columns]
+    columns = list(columns)
+    known = [c.id for c in columns]
+    numeric = {c.id for c in columns if c.type == "number"}
     extra = list(dict.fromkeys(k for row in value if isinstance(row, dict) for k in row if k not in known))
     keys = known + extra
-    headers = [label for _, label in columns] + extra
-    rows = [[_t(row.get(k) or "") for k in keys] for row in value if isinstance(row, dict)]
+    headers = [c.label for c in columns] + extra
+    rows = [[_cell(row.get(k), k in numeric) for k in keys] for row in value if isinstance(row, dict)]
     return headers, rows
 
 
@@ -463,7 +475,7 @@ class _Writer:
                 domain = bank.domains_by_id.get(str(domain_id))
                 self.para(_t(domain.title if domain else domain_id), "List Bullet")
         elif kind == "table" and isinstance(value, list):
-            self.table(*_table_rows([(c.id, c.label) for c in question.columns or ()], value))
+            self.table(*_table_rows(question.columns or (), value))
         elif kind == "decision" and isinstance(value, dict):
             pole = str(value.get("pole") or "")
             paragraph = self.para()
@@ -597,6 +609,122 @@ def _add_summary(w: _Writer, plan: Plan, bank: Bank, options: DocumentOptions) -
             w.para(NOT_ANSWERED, NOT_ANSWERED_STYLE)
 
 
+def _money(amount) -> str:
+    return "-" if amount is None else f"${format_number(amount)}"
+
+
+#: The brief's tables: (header, width in inches, most characters in a cell). About 11 characters of
+#: 9-point text fit an inch of cell (13 in LibreOffice's wider fallback fonts); the ask, the roles and the
+#: measures may take two lines, the rest one. Numbers (limit 0) are never cut.
+_BRIEF_ASKS = [("The board is asked to approve", 4.9, 110), ("By when", 1.6, 18)]
+_BRIEF_ROLES = [("Role", 1.5, 30), ("Posts", 0.55, 0), ("What each does", 2.35, 48),
+                ("Cost per post a year", 1.05, 0), ("Cost a year", 1.05, 0)]
+_BRIEF_MEASURES = [("Measure", 2.9, 58), ("Baseline", 1.0, 20), ("Target", 1.0, 20), ("By when", 1.6, 18)]
+_BRIEF_STEPS = [("Step", 3.4, 44), ("Owner", 1.5, 18), ("Due", 1.6, 18)]
+#: The brief's paragraphs: most characters, pointer included (about 85 fit on a line).
+_BRIEF_PURPOSE, _BRIEF_PRIORITIES, _BRIEF_FUNDING, _BRIEF_DECISION = 165, 160, 150, 92
+
+
+def _brief_heading(w: _Writer, text: str) -> None:
+    """A heading of the brief: a Heading 2, set tighter than elsewhere so the brief keeps to one page."""
+    heading = w.heading(text, 2)
+    heading.paragraph_format.space_before = Pt(4)
+    heading.paragraph_format.space_after = Pt(1)
+    for run in heading.runs:
+        run.font.size = Pt(10.5)
+
+
+def _brief_para(w: _Writer, text: str = "", label: str = "", missing: bool = False) -> Paragraph:
+    paragraph = w.para("", NOT_ANSWERED_STYLE if missing else TABLE_TEXT_STYLE)
+    if label:
+        paragraph.add_run(_t(label)).bold = True
+    if text:
+        paragraph.add_run(_t(text))
+    return paragraph
+
+
+def _brief_table_heading(w: _Writer, title: str, shown: int, total: int, cut: bool, where: str | None) -> None:
+    """The heading over one of the brief's tables, saying when rows are left out or cells cut, and where
+    the whole table is."""
+    note = ""
+    if shown < total:
+        note = f"{shown} of {total}"
+    elif cut:
+        note = "shortened"
+    if note and where:
+        note += f"; all in {where}"
+    _brief_heading(w, f"{title} ({note})" if note else title)
+
+
+def _brief_table(w: _Writer, title: str, columns: list[tuple[str, float, int]], rows: list[tuple[str, ...]],
+                 where: str | None, limit: int, extra_rows: list[list[str]] = ()) -> Table | None:
+    """Add one of the brief's tables: at most `limit` rows, each cell cut to one line."""
+    shown = [[clip(cell, chars) if chars else cell for cell, (_, _, chars) in zip(row, columns)]
+             for row in rows[:limit]]
+    cut = any(c != _plain_line(o) for row, orig in zip(shown, rows) for c, o in zip(row, orig))
+    _brief_table_heading(w, title, len(shown), len(rows), cut, where)
+    if not rows:
+        _brief_para(w, NOT_ANSWERED, missing=True)
+        return None
+    return w.table([h for h, _, _ in columns], shown + list(extra_rows), widths=[wd for _, wd, _ in columns])
+
+
+def _plain_line(text: str) -> str:
+    return " ".join(_t(text).split())
+
+
+def _add_brief(w: _Writer, plan: Plan, bank: Bank, brief: Brief) -> None:
+    """The board brief: one Letter page, whatever the plan holds (roadmap/brief.py gathers it)."""
+    where = brief.sections
+    w.heading(clip(f"Board brief: {brief.name}", 55), 1, new_page=True)
+    _brief_para(w, shorten(brief.purpose, _BRIEF_PURPOSE, where.get(PURPOSE)) or NOT_ANSWERED, "Purpose. ",
+                missing=not brief.purpose)
+
+    _brief_para(w, shorten(brief.priorities, _BRIEF_PRIORITIES, where.get(PRIORITIES)) or NOT_ANSWERED,
+                "Priorities. ", missing=not brief.priorities)
+
+    _brief_table(w, "What the board is asked to approve", _BRIEF_ASKS, brief.asks, where.get(ASK), MAX_ROWS[ASK])
+
+    rows = [(r.name, "-" if r.posts is None else format_number(r.posts), r.does, _money(r.cost_per_post),
+             _money(r.cost)) for r in brief.roles]
+    total = [["Total", brief.posts.label.removeprefix("$") if brief.posts else "-", "", "",
+              brief.roles_cost.label if brief.roles_cost else "-"]] if brief.roles else []
+    table = _brief_table(w, "Roles and cost", _BRIEF_ROLES, rows, where.get(ROLES), MAX_ROWS[ROLES], total)
+    if table is not None:
+        for cell in table.rows[-1].cells:
+            for run in (r for p in cell.paragraphs for r in p.runs):
+                run.bold = True
+    if brief.funding_by_year:
+        years = "; ".join(f"{year}: {money.label}" for year, money in brief.funding_by_year[:MAX_ROWS[FUNDING]])
+        sources = ", ".join(brief.funding_sources)
+        _brief_para(w, shorten(f"{years} (from {sources})." if sources else f"{years}.", _BRIEF_FUNDING,
+                               where.get(FUNDING)), "Funding by school year: ")
+    else:
+        _brief_para(w, NOT_ANSWERED, "Funding by school year: ", missing=True)
+
+    _brief_table(w, "Measures of success", _BRIEF_MEASURES, brief.measures, where.get(MEASURES), MAX_ROWS[MEASURES])
+
+    _brief_heading(w, "Readiness by area (the team's self-assessment, levels 1-4)")
+    try:
+        png = draw_readiness_chart(brief.scores, bank, dpi=150, compact=True)
+        w.picture(png, _TEXT_WIDTH, readiness_alt_text(brief.scores), "Readiness by area")
+    except Exception:
+        log.exception("the brief's readiness chart could not be drawn")
+        _brief_para(w, clip("; ".join(f"{s.title}: {s.label}" for s in brief.scores) + ".", 180))
+
+    shown = brief.decisions[:MAX_DECISIONS]
+    _brief_heading(w, "Decisions" if len(shown) == len(brief.decisions)
+                   else f"Decisions ({len(shown)} of {len(brief.decisions)})")
+    for choice, rationale in shown:
+        choice = clip(choice, 45)
+        line = shorten(rationale, _BRIEF_DECISION - len(choice) - 2, None) if rationale else ""
+        _brief_para(w, line, f"{choice}. " if line else choice)
+    if not shown:
+        _brief_para(w, NOT_ANSWERED, missing=True)
+
+    _brief_table(w, "Next steps", _BRIEF_STEPS, brief.next_steps, where.get(NEXT_STEPS), MAX_ROWS[NEXT_STEPS])
+
+
 def _add_actions_table(w: _Writer, plan: Plan, bank: Bank, area: Area, options: DocumentOptions) -> None:
     headers = ["High-impact action", "Readiness"]
     if options.include_rating_spread:
@@ -617,8 +745,9 @@ def _add_actions_table(w: _Writer, plan: Plan, bank: Bank, area: Area, options: 
 
 
 def _add_areas(w: _Writer, plan: Plan, bank: Bank, options: DocumentOptions) -> None:
-    for area in bank.areas:
-        w.heading(area.title, 1, new_page=True)
+    for number, area in enumerate(bank.areas, start=1):
+        # Numbered, so that the brief's "(continued in section 2)" leads somewhere.
+        w.heading(f"{number}. {area.title}", 1, new_page=True)
         w.text(area.summary)
         if area.actions:
             w.heading("High-impact actions and readiness", 2)
@@ -672,6 +801,8 @@ def build_plan_document(plan: Plan, bank: Bank, options: DocumentOptions | None 
                 author=district or "Teacher Leadership Roadmap planner")
     if options.has("cover"):
         _add_cover(w, plan, plan.district.date or today or dt.date.today())
+    if options.has("brief"):
+        _add_brief(w, plan, bank, board_brief(plan, bank, section_numbers(bank) if options.has("areas") else {}))
     if options.has("summary"):
         _add_summary(w, plan, bank, options)
     if options.has("areas"):
@@ -690,9 +821,11 @@ def to_docx_bytes(document: Document) -> bytes:
     return buffer.getvalue()
 
 
-def document_filename(plan: Plan, today: dt.date) -> str:
-    """Return a file name such as riverbend-unified-school-district-teacher-leadership-plan-2026-11-23.docx."""
-    return f"{slugify(_t(plan.district.name))}-teacher-leadership-plan-{today.isoformat()}.docx"
+def document_filename(plan: Plan, today: dt.date, suffix: str = ".docx") -> str:
+    """Return a file name such as riverbend-unified-school-district-teacher-leadership-plan-2026-11-23.docx,
+    dated with the plan's own date, else today."""
+    day = plan.district.date or today
+    return f"{slugify(_t(plan.district.name))}-teacher-leadership-plan-{day.isoformat()}{suffix}"
 
 
 # The blank workshop template ------------------------------------------------------------

@@ -66,11 +66,17 @@ _ANSWERS: dict[str, object] = {
         "yet for recording coaching or mentoring activity."
     ),
     "q-funding": [
-        {"source": "Title II, Part A", "amount": "$180,000 a year", "status": "Confirmed",
+        {"source": "Title II, Part A (re-directed)", "year": "2027-28", "amount": "180000", "status": "Confirmed",
          "notes": "Re-directed from one-off workshops"},
-        {"source": "State teacher leadership grant", "amount": "$250,000 over two years", "status": "Applying",
-         "notes": "Decision expected in April"},
-        {"source": "District general fund (stipends)", "amount": "$60,000 a year", "status": "Proposed",
+        {"source": "State teacher leadership grant", "year": "2027-28", "amount": "125000", "status": "Applying",
+         "notes": "Decision expected in April 2027"},
+        {"source": "District general fund", "year": "2027-28", "amount": "60000", "status": "Proposed",
+         "notes": "Needs board approval"},
+        {"source": "Title II, Part A (re-directed)", "year": "2028-29", "amount": "180000", "status": "Expected",
+         "notes": "Subject to the federal allocation"},
+        {"source": "State teacher leadership grant", "year": "2028-29", "amount": "125000", "status": "Applying",
+         "notes": "Second year of the grant"},
+        {"source": "District general fund", "year": "2028-29", "amount": "60000", "status": "Proposed",
          "notes": "Needs board approval"},
     ],
     "q-expertise": (
@@ -124,9 +130,11 @@ _ANSWERS: dict[str, object] = {
     },
     "q-roles": [
         {"role": "Mathematics team lead", "model": "Hybrid", "time": "Two periods a day",
-         "responsibilities": "Leads the team's planning, models lessons, coaches colleagues", "posts": "6"},
+         "responsibilities": "Leads the team's planning, models lessons, coaches colleagues", "posts": "6",
+         "cost-per-post": "30000"},
         {"role": "New teacher mentor", "model": "Hybrid", "time": "One period a day",
-         "responsibilities": "Mentors two first- or second-year teachers", "posts": "12"},
+         "responsibilities": "Mentors two first- or second-year teachers", "posts": "12",
+         "cost-per-post": "9000"},
     ],
     "q-domains": ["tlms-1", "tlms-3", "tlms-4"],
     "q-selection": (
@@ -142,6 +150,12 @@ _ANSWERS: dict[str, object] = {
         "managers add teacher leadership to their school visits."
     ),
     "q-recognition": ["stipend", "release-time", "career-step"],
+    "q-board-ask": [
+        {"ask": "Approve 18 teacher leader posts (6 mathematics team leads, 12 new teacher mentors) for 2027-28 "
+                "and 2028-29, at $288,000 a year",
+         "by-when": "15 January 2027"},
+        {"ask": "Approve $60,000 a year from the general fund toward the posts' cost", "by-when": "15 January 2027"},
+    ],
     "q-next-steps": [
         {"step": "Present this plan to the school board", "owner": "Maria Delgado", "due": "15 January 2027"},
         {"step": "Agree role descriptions with the union", "owner": "James Okafor", "due": "28 February 2027"},

@@ -126,7 +126,9 @@ def test_table_questions_become_word_tables_with_header_and_rows(bank, sample, q
     assert len(tables) == 1
     rows = table_rows(tables[0])
     assert rows[0] == [c.label for c in question.columns]
-    assert rows[1:] == [[row[c.id] for c in question.columns] for row in sample.answers[question_id]]
+    # A number column is printed with thousands separators: 180000 is stored, 180,000 is read.
+    assert rows[1:] == [[f"{int(row[c.id]):,}" if c.type == "number" else row[c.id] for c in question.columns]
+                        for row in sample.answers[question_id]]
 
 
 def test_decision_shows_the_choice_then_the_rationale(bank, sample):
@@ -175,8 +177,8 @@ def test_unrated_actions_say_so(bank):
 
 def test_summary_has_the_chart_with_its_alt_text(bank, sample):
     doc = export(sample, bank)
-    assert len(doc.inline_shapes) == 1
-    doc_pr = doc.inline_shapes[0]._inline.docPr
+    assert len(doc.inline_shapes) == 2  # the board brief's small chart, then the summary's
+    doc_pr = doc.inline_shapes[1]._inline.docPr
     assert doc_pr.get("descr") == readiness_alt_text(score_areas(sample, bank))
     assert "self-assessment" in doc_pr.get("descr")
 
@@ -307,13 +309,14 @@ def test_footer_names_the_district_and_numbers_the_pages(bank, sample):
 def test_areas_are_built_in_heading_1_so_the_navigation_pane_lists_them(bank, sample):
     doc = export(sample, bank)
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["Executive summary", *[a.title for a in bank.areas], "Appendix"]
+    assert headings == ["Board brief: Riverbend Teacher Leaders", "Executive summary",
+                        *[f"{n}. {a.title}" for n, a in enumerate(bank.areas, start=1)], "Appendix"]
 
 
 def test_a_fifth_area_in_the_bank_gets_its_own_section(bank_with_fifth_area):
     bank5, _ = bank_with_fifth_area
     doc = export(sample_plan(bank5), bank5)
-    assert "Sustain the work" in [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert "5. Sustain the work" in [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert "What keeps this going after the pilot?" in questions(doc)
     figures = next(t for t in doc.tables if table_rows(t)[0][0] == "Area")
     assert table_rows(figures)[-1][0] == "Sustain the work"
@@ -325,7 +328,7 @@ def test_a_fifth_area_in_the_bank_gets_its_own_section(bank_with_fifth_area):
 def test_options_leave_out_sections(bank, sample):
     doc = export(sample, bank, options=DocumentOptions(sections={"areas"}))
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings == [a.title for a in bank.areas]
+    assert headings == [f"{n}. {a.title}" for n, a in enumerate(bank.areas, start=1)]
     assert "Teacher leadership plan" not in texts(doc)
     assert len(doc.inline_shapes) == 0
     assert all(table_rows(t)[0] != ["High-impact action", "Readiness", "Evidence note"] for t in doc.tables)
@@ -452,7 +455,7 @@ def test_two_exports_at_once_each_get_their_own_document(bank):
         assert doc.core_properties.author == name
         assert f"The purpose of {name}." in texts(doc)
         assert not any(other in t for t in texts(doc))
-        assert len(doc.inline_shapes) == 1
+        assert len(doc.inline_shapes) == 2  # the brief's chart and the summary's
     assert sorted(name for name, _ in results) == ["Shelbyville"] * 2 + ["Springfield"] * 2
 
 
