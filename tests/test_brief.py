@@ -100,7 +100,7 @@ def test_rows_without_a_year_are_totalled_as_each_year():
 
 
 def test_a_long_answer_is_cut_at_a_word_and_points_to_its_section():
-    text = shorten("one two three four five six seven", 40, "section 2")
+    text = shorten("one two three four five six seven eight nine ten", 40, "section 2")
     assert text == "one two three\u2026 (continued in section 2)"
     assert len(text) <= 40
     assert shorten("short", 28, "section 2") == "short"
