@@ -75,6 +75,10 @@ _GREY = RGBColor(0x55, 0x55, 0x55)
 _HEADER_FILL = "D9E2F3"
 _NEWLINES = re.compile(r"\r\n?")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
+#: A typed list line: "- item", "* item", "\u2022 item" (bulleted) or "1. item", "1) item" (numbered).
+_BULLET_LINE = re.compile(r"^[ \t]*[-*\u2022][ \t]+(?P<text>\S.*)$")
+_NUMBER_LINE = re.compile(r"^[ \t]*\d{1,3}[.)][ \t]+(?P<text>\S.*)$")
+_LANGUAGE = "en-US"
 _INCHES_PER_CHAR = 0.075  # a character of 9-point bold table text, generously
 _CELL_PADDING = 0.22  # a cell's left and right margins, with a little air
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -107,11 +111,14 @@ class DocumentOptions:
     under an unanswered question, "omit" leaves the question out.
     include_rating_spread adds a column to each actions table with
     rating_spreads[action_id], a text such as "2 x Emerging, 3 x Developing"
-    describing how the team's members rated it.
+    describing how the team's members rated it. include_resume_code prints the
+    resume code given to build_plan_document in the appendix: anyone holding the
+    document can then open and edit the plan, so it is off unless asked for.
     """
 
     sections: frozenset[str] = frozenset(SECTIONS)
     unanswered: Literal["show", "omit"] = "show"
+    include_resume_code: bool = False
     include_rating_spread: bool = False
     rating_spreads: Mapping[str, str] = field(default_factory=dict)
 
@@ -135,6 +142,21 @@ def _t(value: Any) -> str:
 def _blocks(text: str) -> list[str]:
     """Return the paragraphs of text (split on blank lines), in order, without empty ones."""
     return [b.strip("\n") for b in _BLANK_LINES.split(_t(text)) if b.strip()]
+
+
+def _list_runs(block: str) -> list[tuple[str | None, str]]:
+    """Split a block into runs of (list style or None, text): typed "- " lines become "List Bullet"
+    items and "1." lines "List Number" items, each its own paragraph; other lines stay together."""
+    runs: list[tuple[str | None, str]] = []
+    for line in block.split("\n"):
+        bullet, number = _BULLET_LINE.match(line), _NUMBER_LINE.match(line)
+        if bullet or number:
+            runs.append(("List Bullet" if bullet else "List Number", (bullet or number)["text"].rstrip()))
+        elif runs and runs[-1][0] is None:
+            runs[-1] = (None, runs[-1][1] + "\n" + line)
+        else:
+            runs.append((None, line))
+    return runs
 
 
 def _quoted(text: str) -> str:
@@ -294,6 +316,12 @@ class _Writer:
 
     def _add_styles(self) -> None:
         styles = self.document.styles
+        # The document's language, so that screen readers pronounce it and spelling is checked in it.
+        defaults = styles.element.find(qn("w:docDefaults"))
+        run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        for old in run_defaults.findall(qn("w:lang")):
+            run_defaults.remove(old)
+        run_defaults.append(_element("w:lang", val=_LANGUAGE, eastAsia=_LANGUAGE, bidi="ar-SA"))
         styles["Normal"].paragraph_format.space_after = Pt(6)
         question = styles.add_style(QUESTION_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         question.base_style = styles["Heading 3"]
@@ -367,9 +395,39 @@ class _Writer:
         return Paragraph(element, container)
 
     def text(self, text: str, style: str | None = None, container=None) -> None:
-        """Add text as one paragraph per block, keeping the writer's paragraphs and their order."""
+        """Add text as one paragraph per block, keeping the writer's paragraphs and their order.
+
+        Lines typed as a list ("- item", "1. item") become Word list items; each numbered list starts at 1.
+        """
         for block in _blocks(text):
-            self.para(block, style, container)
+            lines = block.split("\n")
+            if style is not None or not any(_BULLET_LINE.match(x) or _NUMBER_LINE.match(x) for x in lines):
+                self.para(block, style, container)
+                continue
+            numbered = None
+            for list_style, piece in _list_runs(block):
+                if list_style is None:
+                    numbered = None
+                    self.para(piece, None, container)
+                    continue
+                paragraph = self.para(piece, list_style, container)
+                if list_style == "List Number":
+                    numbered = numbered or self._new_numbering()
+                    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+                    num_pr.get_or_add_ilvl().val = 0
+                    num_pr.get_or_add_numId().val = numbered
+                else:
+                    numbered = None
+
+    def _new_numbering(self) -> int:
+        """Return the id of a new numbering that restarts List Number at 1, so each typed list counts from 1."""
+        numbering = self.document.part.numbering_part.numbering_definitions._numbering
+        style_num = self.document.styles["List Number"].element.pPr.numPr.numId.val
+        abstract = next(n.abstractNumId.val for n in numbering.num_lst if n.numId == style_num)
+        num = numbering.add_num(abstract)
+        override = num.add_lvlOverride(ilvl=0)
+        override.add_startOverride(1)
+        return num.numId
 
     def heading(self, text: str, level: int, new_page: bool = False):
         """Add a heading; new_page starts it on a new page unless nothing comes before it."""
@@ -532,7 +590,7 @@ def _add_cover(w: _Writer, plan: Plan, day: dt.date) -> None:
     w.para(DOCUMENT_TITLE, "Title")
     w.para(_t(district.name).strip() or "District not named yet", "Subtitle")
     w.para(_format_date(day))
-    w.heading("Planning team", 2)
+    w.heading("Planning team", 1)  # a Heading 1: the cover's Title is not a heading level, and levels never skip
     if district.team:
         w.table(["Name", "Role"], [[_t(m.name), _t(m.role)] for m in district.team], widths=[2.6, 3.9])
     else:
@@ -589,6 +647,7 @@ def _add_summary(w: _Writer, plan: Plan, bank: Bank, options: DocumentOptions) -
     written = [q for q in in_summary if q.kind != "table"
                and (options.unanswered == "show" or is_answered(q, plan.answers.get(q.id)))]
     if written:
+        w.heading("Purpose and priorities", 2)  # the questions below are a level 3
         for question in written:
             # The source line is left to the area's section, to keep the summary to one page.
             w.question_and_answer(bank, plan, question, options, with_source=False)
@@ -766,6 +825,8 @@ def _add_other_answers(w: _Writer, plan: Plan, bank: Bank) -> None:
     w.heading("Other answers", 1, new_page=True)
     w.para("These were saved under questions or actions that this question bank no longer has. "
            "They are kept here so that nothing the team wrote is lost.")
+    if answers:
+        w.heading("Answers to questions no longer in the question bank", 2)
     for question_id, value in answers.items():
         w.para(_t(f"Question {question_id} (no longer in the question bank)"), QUESTION_STYLE)
         w.any_answer(value)
@@ -775,6 +836,17 @@ def _add_other_answers(w: _Writer, plan: Plan, bank: Bank) -> None:
         w.table(["Action", "Readiness", "Evidence note"], rows, widths=[2.2, 1.5, 2.8])
 
 
+def _unbroken(run, text: str) -> None:
+    """Put text in a run with its hyphens as non-breaking hyphens, so a code never breaks across lines."""
+    for n, piece in enumerate(text.split("-")):
+        if n:
+            run._r.append(_element("w:noBreakHyphen"))
+        if piece:
+            t = _element("w:t")
+            t.text = piece
+            run._r.append(t)
+
+
 def _add_appendix(w: _Writer, bank: Bank, resume_code: str | None) -> None:
     w.heading("Appendix", 1, new_page=True)
     w.sources(bank)
@@ -782,8 +854,10 @@ def _add_appendix(w: _Writer, bank: Bank, resume_code: str | None) -> None:
     if resume_code:
         w.heading("Carrying on with this plan", 2)
         paragraph = w.para("To carry on with this plan, open the planner and enter the resume code ")
-        paragraph.add_run(_t(resume_code)).bold = True
-        paragraph.add_run(".")
+        code = paragraph.add_run()
+        code.bold = True
+        _unbroken(code, _t(resume_code))
+        paragraph.add_run(". Anyone holding this document can open and edit the plan with it.")
 
 
 def build_plan_document(plan: Plan, bank: Bank, options: DocumentOptions | None = None,
@@ -810,7 +884,7 @@ def build_plan_document(plan: Plan, bank: Bank, options: DocumentOptions | None 
     if options.has("other_answers"):
         _add_other_answers(w, plan, bank)
     if options.has("appendix"):
-        _add_appendix(w, bank, resume_code)
+        _add_appendix(w, bank, resume_code if options.include_resume_code else None)
     return w.document
 
 
@@ -879,9 +953,9 @@ def build_blank_template(bank: Bank) -> Document:
     w.para("Workshop template", "Subtitle")
     w.lines(1, "District: ")
     w.lines(1, "Date: ")
-    w.heading("Planning team", 2)
+    w.heading("Planning team", 1)
     w.table(["Name", "Role"], [], widths=[2.6, 3.9], empty_rows=_TEMPLATE_TEAM_ROWS, row_height=0.36)
-    w.heading("How to use this template", 2)
+    w.heading("How to use this template", 1)
     for step in (
         "Work through the areas in any order; the first two can run at the same time.",
         "Rate each high-impact action by ticking one box, using the rubric below, and note the "
@@ -891,7 +965,7 @@ def build_blank_template(bank: Bank) -> Document:
     ):
         w.para(step, "List Number")
     w.para(BASED_ON + ".")
-    w.rubric(bank, heading_level=2)
+    w.rubric(bank, heading_level=1)
     for area in bank.areas:
         w.heading(area.title, 1, new_page=True)
         w.text(area.summary)

@@ -253,8 +253,11 @@ def test_appendix_cites_every_source_and_sets_out_the_rubric(bank, sample):
 
 
 def test_appendix_gives_the_resume_code_only_when_asked(bank, sample):
-    with_code = texts(export(sample, bank, resume_code="RIVER-4821"))
-    assert "To carry on with this plan, open the planner and enter the resume code RIVER-4821." in with_code
+    # Asked for twice: the option and the code (the code alone no longer prints it: see test_board_word.py).
+    with_code = texts(export(sample, bank, resume_code="RIVER-4821",
+                             options=DocumentOptions(include_resume_code=True)))
+    assert ("To carry on with this plan, open the planner and enter the resume code RIVER-4821. Anyone holding "
+            "this document can open and edit the plan with it.") in with_code
     assert not any("resume code" in t for t in texts(export(sample, bank)))
 
 
@@ -309,7 +312,7 @@ def test_footer_names_the_district_and_numbers_the_pages(bank, sample):
 def test_areas_are_built_in_heading_1_so_the_navigation_pane_lists_them(bank, sample):
     doc = export(sample, bank)
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["Board brief: Riverbend Teacher Leaders", "Executive summary",
+    assert headings == ["Planning team", "Board brief: Riverbend Teacher Leaders", "Executive summary",
                         *[f"{n}. {a.title}" for n, a in enumerate(bank.areas, start=1)], "Appendix"]
 
 

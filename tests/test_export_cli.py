@@ -39,7 +39,7 @@ def test_export_writes_the_plan_to_exports_by_default(tmp_path, plan_file, bank)
     document = docx.Document(str(tmp_path / "exports" / name))
     assert len(document.inline_shapes) == 2  # the board brief's chart and the summary's
     assert headings(tmp_path / "exports" / name) == [
-        "Board brief: Riverbend Teacher Leaders", "Executive summary",
+        "Planning team", "Board brief: Riverbend Teacher Leaders", "Executive summary",
         *[f"{n}. {a.title}" for n, a in enumerate(bank.areas, start=1)], "Appendix"]
 
 

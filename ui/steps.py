@@ -191,11 +191,11 @@ def _downloads(bank: Bank) -> None:
                                   format_func={"show": "Show as \u201cNot yet answered\u201d", "omit": "Leave out"}.get)
             with_code = st.checkbox("Print the resume code on the last page (anyone holding the document can then "
                                     "open and edit the plan; leave it out for copies going outside the team)",
-                                    value=True, key="_doc:code")
+                                    value=False, key="_doc:code")
         if not chosen:
             st.warning("Choose at least one part of the document to download it.")
             return
-        options = DocumentOptions(sections=frozenset(chosen), unanswered=unanswered)
+        options = DocumentOptions(sections=frozenset(chosen), unanswered=unanswered, include_resume_code=with_code)
 
         def make_document() -> bytes:
             return to_docx_bytes(build_plan_document(plan, bank, options, resume_code=code if with_code else None))
