@@ -15,6 +15,7 @@ tests/test_brief.py renders it with LibreOffice to prove it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -91,6 +92,7 @@ class Brief:
     name: str
     purpose: str
     priorities: str
+    priority_items: list[str]  # the priorities typed as a list, if they were
     asks: list[tuple[str, str]]  # (what to approve, by when)
     roles: list[Role]
     posts: Money | None  # None when no role is listed
@@ -102,6 +104,27 @@ class Brief:
     next_steps: list[tuple[str, str, str]]  # step, owner, due
     scores: list[AreaScore] = field(default_factory=list)
     sections: dict[str, str] = field(default_factory=dict)  # question id -> "section 2"
+
+
+_LIST_LINE = re.compile(r"^[ \t]*(?:[-*\u2022]|\d{1,3}[.)])[ \t]+(\S.*)$", re.MULTILINE)
+
+
+def list_items(text: str) -> list[str]:
+    """Return the lines of text typed as a list ("- item", "1. item"), without their markers."""
+    return [item.strip() for item in _LIST_LINE.findall(clean_text(text or ""))]
+
+
+def _prose(text: str) -> str:
+    """Return text on one line, a typed list's items joined by semicolons: "two priorities: A; B. Then..."."""
+    out: list[str] = []
+    for block in clean_text(text or "").replace("\r", "").split("\n\n"):
+        items = list_items(block)
+        lead = [line for line in block.split("\n") if line.strip() and not _LIST_LINE.match(line)]
+        sentence = " ".join(lead)
+        if items:
+            sentence = (sentence + " " if sentence else "") + "; ".join(items) + "."
+        out.append(sentence)
+    return _plain(" ".join(s for s in out if s))
 
 
 def _rows(plan: Plan, question_id: str) -> list[dict[str, str]]:
@@ -171,7 +194,8 @@ def board_brief(plan: Plan, bank: Bank, sections: dict[str, str] | None = None) 
     return Brief(
         name=_plain(_text(plan, bank, NAME)) or DEFAULT_NAME,
         purpose=_plain(_text(plan, bank, PURPOSE)),
-        priorities=_plain(_text(plan, bank, PRIORITIES)),
+        priorities=_prose(_text(plan, bank, PRIORITIES)),
+        priority_items=list_items(_text(plan, bank, PRIORITIES)),
         asks=[(_plain(r.get("ask")), _plain(r.get("by-when"))) for r in _rows(plan, ASK)],
         roles=roles,
         posts=posts,

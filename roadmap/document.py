@@ -36,6 +36,7 @@ from .bank import Area, Bank, Column, Question
 from .brief import (ASK, FUNDING, MAX_DECISIONS, MAX_ROWS, MEASURES, NEXT_STEPS, PRIORITIES, PURPOSE, ROLES, Brief,
                     board_brief, clip, section_numbers, shorten)
 from .charts import draw_readiness_chart, readiness_alt_text
+from .checkup import check_plan
 from .plan import Plan, format_number, is_answered, number_value, orphan_answers
 from .scoring import AreaScore, score_areas, scored_levels
 from .text import clean_text, slugify
@@ -64,8 +65,12 @@ SECTIONS: dict[str, str] = {
     "areas": "one section per area: its actions with readiness ratings, its questions and answers",
     "action_notes": "the team's evidence note beside each rated action",
     "other_answers": "answers to questions the question bank no longer has",
+    "checkup": "plan checkup: what the roadmap's logic flags in the plan (not included unless chosen)",
     "appendix": "sources, the readiness rubric and, when given, the resume code",
 }
+
+#: The sections a document has unless others are chosen: all but the checkup, a working list for the team.
+DEFAULT_SECTIONS: frozenset[str] = frozenset(SECTIONS) - {"checkup"}
 
 _TEXT_WIDTH = 6.5  # inches between the margins of a Letter page with 1-inch margins
 _TICK_BOX = "\u2610"
@@ -116,7 +121,7 @@ class DocumentOptions:
     document can then open and edit the plan, so it is off unless asked for.
     """
 
-    sections: frozenset[str] = frozenset(SECTIONS)
+    sections: frozenset[str] = DEFAULT_SECTIONS
     unanswered: Literal["show", "omit"] = "show"
     include_resume_code: bool = False
     include_rating_spread: bool = False
@@ -836,6 +841,21 @@ def _add_other_answers(w: _Writer, plan: Plan, bank: Bank) -> None:
         w.table(["Action", "Readiness", "Evidence note"], rows, widths=[2.2, 1.5, 2.8])
 
 
+def _add_checkup(w: _Writer, plan: Plan, bank: Bank, day: dt.date) -> None:
+    w.heading("Plan checkup", 1, new_page=True)
+    findings = check_plan(plan, bank, today=day)
+    w.para("The planner checks the plan against the roadmap's own logic: a measure for each priority, a "
+           "baseline, target and date for each measure, a rationale for each decision, a next step for each "
+           "action rated at the two lowest levels, support for the roles, funding against the roles' cost, and "
+           "dates after the plan's date. These checks are the planner's, not the report's.")
+    if not findings:
+        w.para("Nothing is flagged.")
+        return
+    w.table(["Where", "What to look at"],
+            [[f"{n}. {f.area_title}: {f.about}", f.message] for f in findings
+             for n in [f.step]], widths=[2.4, 4.1])
+
+
 def _unbroken(run, text: str) -> None:
     """Put text in a run with its hyphens as non-breaking hyphens, so a code never breaks across lines."""
     for n, piece in enumerate(text.split("-")):
@@ -883,6 +903,8 @@ def build_plan_document(plan: Plan, bank: Bank, options: DocumentOptions | None 
         _add_areas(w, plan, bank, options)
     if options.has("other_answers"):
         _add_other_answers(w, plan, bank)
+    if options.has("checkup"):
+        _add_checkup(w, plan, bank, plan.district.date or today or dt.date.today())
     if options.has("appendix"):
         _add_appendix(w, bank, resume_code if options.include_resume_code else None)
     return w.document

@@ -23,9 +23,9 @@ _TEAM = [
 
 _ANSWERS: dict[str, object] = {
     "q-priorities": (
-        "Our strategic plan names two priorities for the next three years: raising middle-school "
-        "mathematics achievement, and keeping strong early-career teachers (we lose one in four "
-        "within three years).\n\n"
+        "Our strategic plan names two priorities for the next three years:\n"
+        "- Raising middle-school mathematics achievement\n"
+        "- Keeping strong early-career teachers (we lose one in four within three years)\n\n"
         "Teacher leaders can advance mathematics best inside grade-level teams, where they can model "
         "lessons, look at student work with colleagues and coach new teachers in their own classrooms. "
         "They can advance retention by mentoring first- and second-year teachers."
@@ -96,7 +96,7 @@ _ANSWERS: dict[str, object] = {
     "q-measures": [
         {"measure": "Grade 6-8 students meeting mathematics growth targets", "baseline": "41%",
          "target": "55%", "by-when": "June 2029", "data-source": "Interim assessments", "owner": "Maria Delgado"},
-        {"measure": "New teachers returning for a third year", "baseline": "74%", "target": "85%",
+        {"measure": "Early-career teachers returning for a third year", "baseline": "74%", "target": "85%",
          "by-when": "August 2028", "data-source": "HR records", "owner": "James Okafor"},
         {"measure": "Teachers who say coaching improved their teaching", "baseline": "No data yet",
          "target": "75%", "by-when": "May 2027", "data-source": "Teacher survey", "owner": "Aisha Noor"},
@@ -160,6 +160,16 @@ _ANSWERS: dict[str, object] = {
         {"step": "Present this plan to the school board", "owner": "Maria Delgado", "due": "15 January 2027"},
         {"step": "Agree role descriptions with the union", "owner": "James Okafor", "due": "28 February 2027"},
         {"step": "Open applications for teacher leaders", "owner": "Aisha Noor", "due": "15 March 2027"},
+        {"step": "Invite principals and the parent council to a stakeholder design workshop",
+         "owner": "Priya Raman", "due": "12 February 2027"},
+        {"step": "Review which information systems can give us effectiveness data", "owner": "James Okafor",
+         "due": "31 March 2027"},
+        {"step": "Agree the external expertise we need from the county office", "owner": "Aisha Noor",
+         "due": "30 April 2027"},
+        {"step": "Set up the coaching log and survey to measure success and monitor progress",
+         "owner": "Maria Delgado", "due": "31 May 2027"},
+        {"step": "Plan the summer institute: training for teacher leaders and a day for principals",
+         "owner": "Aisha Noor", "due": "30 April 2027"},
     ],
 }
 

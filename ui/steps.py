@@ -9,7 +9,7 @@ import streamlit as st
 
 from roadmap.bank import Area, Bank
 from roadmap.charts import build_readiness_figure, readiness_alt_text
-from roadmap.document import SECTIONS, DocumentOptions, build_blank_template, build_plan_document, document_filename, to_docx_bytes
+from roadmap.document import DEFAULT_SECTIONS, SECTIONS, DocumentOptions, build_blank_template, build_plan_document, document_filename, to_docx_bytes
 from roadmap.plan import MAX_TABLE_ROWS, District, progress, team_from_rows
 from roadmap.scoring import score_areas, scored_levels
 from roadmap.session import answer_key
@@ -185,7 +185,7 @@ def _downloads(bank: Bank) -> None:
                    "and sources.")
         with st.expander("Choose what goes in"):
             chosen = [name for name, description in SECTIONS.items()
-                      if st.checkbox(description[0].upper() + description[1:], value=True, key=f"_doc:{name}")]
+                      if st.checkbox(description[0].upper() + description[1:], value=name in DEFAULT_SECTIONS, key=f"_doc:{name}")]
             unanswered = st.radio("Questions not answered yet", ["show", "omit"], horizontal=True,
                                   key="_doc:unanswered",
                                   format_func={"show": "Show as \u201cNot yet answered\u201d", "omit": "Leave out"}.get)
