@@ -16,6 +16,7 @@ from roadmap.session import answer_key
 from roadmap.store import PlanLockedError, StaleEntryError
 from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, markdown_literal, slugify
 
+from .board import draw_board
 from .nav import go
 from .plans import CODE, leave_plan
 from .state import ERRORS, Drawing, bounded_editor, notify, plan_session, reseed_widgets, store, store_safe, widget_key
@@ -169,6 +170,7 @@ def draw_review(bank: Bank) -> None:
                 st.text(f"Required: {bank.questions[question_id].text}")
             st.button(f"Go to {markdown_literal(area.title)}", key=f"_goto:{area.area_id}", on_click=go, args=(number,))
 
+    draw_board(bank)
     _downloads(bank)
     _history(bank)
     _danger_zone()
