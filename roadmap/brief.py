@@ -100,7 +100,7 @@ class Brief:
     measures: list[tuple[str, str, str, str]]  # measure, baseline, target, by when
     funding_by_year: list[tuple[str, Money]]
     funding_sources: list[str]
-    decisions: list[tuple[str, str]]  # (choice, rationale)
+    decisions: list[tuple[str, str, str]]  # (choice, rationale, question id)
     next_steps: list[tuple[str, str, str]]  # step, owner, due
     scores: list[AreaScore] = field(default_factory=list)
     sections: dict[str, str] = field(default_factory=dict)  # question id -> "section 2"
@@ -190,7 +190,7 @@ def board_brief(plan: Plan, bank: Bank, sections: dict[str, str] | None = None) 
             continue
         pole = str(value.get("pole") or "")
         decisions.append((_plain(question.option_label(pole) if pole else "Choice not yet made"),
-                          _plain(value.get("rationale"))))
+                          _plain(value.get("rationale")), question.id))
     return Brief(
         name=_plain(_text(plan, bank, NAME)) or DEFAULT_NAME,
         purpose=_plain(_text(plan, bank, PURPOSE)),

@@ -254,9 +254,9 @@ def build_deck(plan: Plan, bank: Bank, today: dt.date | None = None) -> Presenta
     deck.cut_note(slide)
 
     # 7. Decisions
-    notes = "\n\n".join(f"{choice}: {rationale}" for choice, rationale in brief.decisions)
+    notes = "\n\n".join(f"{choice}: {rationale}" for choice, rationale, _ in brief.decisions)
     slide = deck.slide("Decisions", notes)
-    deck.bullets(slide, [f"{choice}: {rationale}" if rationale else choice for choice, rationale in brief.decisions],
+    deck.bullets(slide, [f"{choice}: {rationale}" if rationale else choice for choice, rationale, _ in brief.decisions],
                  MARGIN, _BODY_TOP, width, body_height, BODY_PT)
     deck.cut_note(slide)
 

@@ -651,6 +651,8 @@ def _add_summary(w: _Writer, plan: Plan, bank: Bank, options: DocumentOptions) -
     in_summary = [q for a in bank.areas for q in a.questions if q.in_summary]
     written = [q for q in in_summary if q.kind != "table"
                and (options.unanswered == "show" or is_answered(q, plan.answers.get(q.id)))]
+    # The team's own purpose statement first, then the report's longer questions.
+    written.sort(key=lambda q: not (bank.sources_by_id.get(q.source) and bank.sources_by_id[q.source].own))
     if written:
         w.heading("Purpose and priorities", 2)  # the questions below are a level 3
         for question in written:
@@ -681,7 +683,7 @@ def _money(amount) -> str:
 #: 9-point text fit an inch of cell (13 in LibreOffice's wider fallback fonts); the ask, the roles and the
 #: measures may take two lines, the rest one. Numbers (limit 0) are never cut.
 _BRIEF_ASKS = [("The board is asked to approve", 4.9, 110), ("By when", 1.6, 18)]
-_BRIEF_ROLES = [("Role", 1.5, 30), ("Posts", 0.55, 0), ("What each does", 2.35, 48),
+_BRIEF_ROLES = [("Role", 1.5, 30), ("Posts", 0.55, 0), ("What each does", 2.35, 58),
                 ("Cost per post a year", 1.05, 0), ("Cost a year", 1.05, 0)]
 _BRIEF_MEASURES = [("Measure", 2.9, 58), ("Baseline", 1.0, 20), ("Target", 1.0, 20), ("By when", 1.6, 18)]
 _BRIEF_STEPS = [("Step", 3.4, 44), ("Owner", 1.5, 18), ("Due", 1.6, 18)]
@@ -779,9 +781,9 @@ def _add_brief(w: _Writer, plan: Plan, bank: Bank, brief: Brief) -> None:
     shown = brief.decisions[:MAX_DECISIONS]
     _brief_heading(w, "Decisions" if len(shown) == len(brief.decisions)
                    else f"Decisions ({len(shown)} of {len(brief.decisions)})")
-    for choice, rationale in shown:
+    for choice, rationale, question_id in shown:
         choice = clip(choice, 45)
-        line = shorten(rationale, _BRIEF_DECISION - len(choice) - 2, None) if rationale else ""
+        line = shorten(rationale, _BRIEF_DECISION - len(choice) - 2, where.get(question_id)) if rationale else ""
         _brief_para(w, line, f"{choice}. " if line else choice)
     if not shown:
         _brief_para(w, NOT_ANSWERED, missing=True)

@@ -57,12 +57,17 @@ def test_the_sample_plans_brief_is_one_page_between_the_cover_and_the_summary(ba
 
 
 @needs_libreoffice
-def test_a_long_answer_plans_brief_is_still_one_page(bank, tmp_path):
-    reader = brief_pdf(long_answer_plan(bank), bank, tmp_path)
-    assert len(reader.pages) == 1
+@pytest.mark.parametrize("sections", [("brief",), ("brief", "areas")])
+def test_a_long_answer_plans_brief_is_still_one_page(bank, tmp_path, sections):
+    reader = brief_pdf(long_answer_plan(bank), bank, tmp_path, sections)
     text = page_text(reader, 0)
-    assert "(shortened)" in text  # the full text is not in this copy, so no section is named
-    assert "Next steps (3 of 12)" in text
+    if sections == ("brief",):
+        assert len(reader.pages) == 1
+        assert "(shortened)" in text  # the full text is not in this copy, so no section is named
+    else:
+        assert page_text(reader, 1).startswith("1. Design for impact")
+        assert "(continued in section 1)" in text and "(continued in section 4)" in text
+        assert "Next steps (3 of 12; all in section 4)" in text
 
 
 @needs_libreoffice
