@@ -33,7 +33,7 @@ MAX_TABLE_ROWS = 200
 MAX_TABLE_COLUMNS = 50
 MAX_TEAM_MEMBERS = 60
 #: The most answers, and separately the most ratings, one plan may hold: many times any real
-#: bank (the planner's has 25 questions and 12 actions), few enough that opening or exporting a
+#: bank (the planner's has 26 questions and 12 actions), few enough that opening or exporting a
 #: plan is quick whatever a file holds.
 MAX_PLAN_ENTRIES = 2_000
 #: The longest id a plan may use for a question, an action or a table column (the store's column size).

@@ -133,3 +133,28 @@ def test_the_brief_in_the_word_file_names_the_ask_and_the_roles(bank):
     assert roles[-1] == ["Total", "18", "", "", "$288,000"]
     asks = next(t for t in tables if t[0][0] == "The board is asked to approve")
     assert asks[1][1] == "15 January 2027"
+
+
+def test_a_column_type_other_than_text_or_number_is_refused_with_its_line(tmp_path):
+    from roadmap.bank import BankError, load_bank_text
+
+    from .conftest import BANK_TEXT
+
+    text = BANK_TEXT.replace("            label: Number of posts\n            type: number",
+                             "            label: Number of posts\n            type: money")
+    with pytest.raises(BankError) as caught:
+        load_bank_text(text)
+    (problem,) = caught.value.problems
+    assert problem.message == "must be one of text, number (got `money`)"
+    assert problem.path.endswith("columns[4].type")
+    assert text.splitlines()[problem.line - 1].strip() == "type: money"
+
+
+def test_a_type_on_a_choice_option_is_not_a_known_key():
+    from roadmap.bank import BankError, load_bank_text
+
+    from .conftest import BANK_TEXT
+
+    text = BANK_TEXT.replace("            label: Monthly\n", "            label: Monthly\n            type: number\n")
+    with pytest.raises(BankError, match="is not a known key"):
+        load_bank_text(text)
