@@ -746,7 +746,9 @@ def _add_brief(w: _Writer, plan: Plan, bank: Bank, brief: Brief) -> None:
     _brief_para(w, shorten(brief.purpose, _BRIEF_PURPOSE, where.get(PURPOSE)) or NOT_ANSWERED, "Purpose. ",
                 missing=not brief.purpose)
 
-    _brief_para(w, shorten(brief.priorities, _BRIEF_PRIORITIES, where.get(PRIORITIES)) or NOT_ANSWERED,
+    # Priorities typed as a list are the priorities themselves; the reasoning around them is in the section.
+    priorities = "; ".join(brief.priority_items) + "." if brief.priority_items else brief.priorities
+    _brief_para(w, shorten(priorities, _BRIEF_PRIORITIES, where.get(PRIORITIES)) or NOT_ANSWERED,
                 "Priorities. ", missing=not brief.priorities)
 
     _brief_table(w, "What the board is asked to approve", _BRIEF_ASKS, brief.asks, where.get(ASK), MAX_ROWS[ASK])

@@ -78,6 +78,8 @@ def test_every_figure_on_the_rendered_brief_matches_the_plan(bank, tmp_path):
     assert "$180,000" in text and "$108,000" in text
     # Funding per school year: 180,000 + 125,000 + 60,000.
     assert "2027-28: $365,000; 2028-29: $365,000" in text
+    assert ("Priorities. Raising middle-school mathematics achievement; Keeping strong early-career teachers (we "
+            "lose one in four within three years).") in text
     for row in sample_plan(bank).answers["q-measures"]:
         assert f"{row['baseline']} {row['target']} {row['by-when']}" in text
 
