@@ -784,7 +784,7 @@ def _add_brief(w: _Writer, plan: Plan, bank: Bank, brief: Brief) -> None:
     _brief_heading(w, "Decisions" if len(shown) == len(brief.decisions)
                    else f"Decisions ({len(shown)} of {len(brief.decisions)})")
     for choice, rationale, question_id in shown:
-        choice = clip(choice, 45)
+        choice = clip(choice.split(" (")[0], 45)  # "Mostly tight": the rationale says what that means
         line = shorten(rationale, _BRIEF_DECISION - len(choice) - 2, where.get(question_id)) if rationale else ""
         _brief_para(w, line, f"{choice}. " if line else choice)
     if not shown:
