@@ -170,6 +170,10 @@ def main() -> int:
         "readiness chart alone (PNG, 200 dpi)": timed(lambda: draw_readiness_chart(scores, bank), repeat),
         "blank workshop template": timed(lambda: to_docx_bytes(build_blank_template(bank)), repeat),
         "baseline: same text in plain python-docx": timed(lambda: baseline(plan, bank, png), repeat),
+        "small chart alone (brief, 150 dpi)": timed(
+            lambda: draw_readiness_chart(scores, bank, dpi=150, compact=True), repeat),
+        "small chart alone (slides, 200 dpi)": timed(
+            lambda: draw_readiness_chart(scores, bank, dpi=200, compact=True), repeat),
         "board brief alone, small chart included": timed(lambda: to_docx_bytes(build_plan_document(
             plan, bank, DocumentOptions(sections={"brief"}))), repeat),
         "baseline: the brief's text in plain python-docx": timed(lambda: brief_baseline(plan, bank, small), repeat),
@@ -186,13 +190,18 @@ def main() -> int:
     print(f"\nfull export / baseline: {full / base:.2f}x")
     print(f"full export without the chart / baseline: {(full - chart) / base:.2f}x")
     ok = True
-    for name, base_name in (("board brief alone, small chart included", "baseline: the brief's text in plain python-docx"),
-                            ("slide deck (8 slides, chart included)", "baseline: the deck's text in plain python-pptx")):
-        median, baseline_median = figures[name][0], figures[base_name][0]
+    for name, base_name, chart_name in (
+            ("board brief alone, small chart included", "baseline: the brief's text in plain python-docx",
+             "small chart alone (brief, 150 dpi)"),
+            ("slide deck (8 slides, chart included)", "baseline: the deck's text in plain python-pptx",
+             "small chart alone (slides, 200 dpi)")):
+        median, baseline_median, chart_median = figures[name][0], figures[base_name][0], figures[chart_name][0]
         holds = median < 0.3
         ok &= holds
+        # The baselines place a chart drawn beforehand, so the fair ratio leaves the drawing out.
         print(f"{name}: {median * 1000:.0f} ms (target < 300 ms: {'holds' if holds else 'MISSED'}), "
-              f"{median / baseline_median:.2f}x the plain baseline")
+              f"{median / baseline_median:.2f}x the plain baseline, "
+              f"{(median - chart_median) / baseline_median:.2f}x without drawing the chart")
     return 0 if ok else 1
 
 
