@@ -243,6 +243,18 @@ def funding_covers_roles(c: _Context) -> list[Finding]:
     return found
 
 
+def board_ask_is_stated(c: _Context) -> list[Finding]:
+    """The plan says what the school board is asked to approve, each with the date it is needed by."""
+    if not c.has(ASK):
+        return []
+    rows = c.rows(ASK)
+    if not rows:
+        return [c.finding("board-ask", ASK, "Not answered: say what the board is asked to approve and by when; it "
+                                            "heads the board brief.")]
+    return [c.finding("board-ask", ASK, "This request has no date: say when the board needs to decide.", n)
+            for n, row in enumerate(rows, start=1) if _cell(row, "ask") and not _cell(row, "by-when")]
+
+
 def dates_are_ahead(c: _Context) -> list[Finding]:
     """Dates of measures, next steps and the board's decision fall after the plan's date."""
     found = []
@@ -268,7 +280,7 @@ def dates_are_ahead(c: _Context) -> list[Finding]:
 #: Every rule, in the order findings are listed.
 RULES: tuple[Callable[[_Context], list[Finding]], ...] = (
     priorities_have_measures, measures_are_complete, decisions_have_rationales, beyond_career_pathway,
-    low_ratings_have_next_steps, roles_are_supported, funding_covers_roles, dates_are_ahead,
+    low_ratings_have_next_steps, roles_are_supported, funding_covers_roles, board_ask_is_stated, dates_are_ahead,
 )
 
 

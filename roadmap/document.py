@@ -850,8 +850,8 @@ def _add_checkup(w: _Writer, plan: Plan, bank: Bank, day: dt.date) -> None:
     findings = check_plan(plan, bank, today=day)
     w.para("The planner checks the plan against the roadmap's own logic: a measure for each priority, a "
            "baseline, target and date for each measure, a rationale for each decision, a next step for each "
-           "action rated at the two lowest levels, support for the roles, funding against the roles' cost, and "
-           "dates after the plan's date. These checks are the planner's, not the report's.")
+           "action rated at the two lowest levels, support for the roles, funding against the roles' cost, "
+           "what the board is asked to approve, with a date, and dates after the plan's date. These checks are the planner's, not the report's.")
     if not findings:
         w.para("Nothing is flagged.")
         return

@@ -198,3 +198,14 @@ def test_the_checkup_is_a_section_of_the_document_only_when_chosen(bank, plan):
     rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert rows[1][0].startswith("1. Design for impact: Does the proposed")
     assert rows[1][1].startswith("Not answered")
+
+
+def test_the_boards_ask_must_be_stated_with_a_date(bank, plan):
+    asks = [dict(r) for r in plan.answers["q-board-ask"]]
+    asks[1]["by-when"] = ""
+    plan.set_answer(bank, "q-board-ask", asks)
+    assert rules(plan, bank) == [("board-ask", "q-board-ask", 2)]
+    plan.set_answer(bank, "q-board-ask", [])
+    findings = check_plan(plan, bank)
+    assert [(f.rule, f.step) for f in findings] == [("board-ask", 4)]
+    assert findings[0].message.startswith("Not answered: say what the board is asked to approve")

@@ -29,7 +29,7 @@ def draw_board(bank: Bank) -> None:
     st.caption("The planner checks the plan against the roadmap's own logic: a measure for each priority; a "
                "baseline, target and date for each measure; a rationale for each decision; a next step for each "
                "action rated Not started or Emerging; support for the roles; funding against the roles' cost; "
-               "dates after the plan's date. These checks are the planner's, not the report's.")
+               "what the board is asked to approve, with a date; dates after the plan's date. These checks are the planner's, not the report's.")
     if not findings:
         st.success("Nothing flagged: the plan hangs together.")
     else:
