@@ -94,7 +94,14 @@ def test_export_keeps_every_question_in_bank_order(bank, sample):
 def test_each_text_answer_follows_its_question_with_its_paragraphs_in_order(bank, sample):
     doc = export(sample, bank, options=AREAS_ONLY)
     for question in (q for a in bank.areas for q in a.questions if q.kind in ("text", "short_text")):
-        expected = [b.strip("\n") for b in sample.answers[question.id].split("\n\n")]
+        expected = []
+        for block in sample.answers[question.id].split("\n\n"):
+            # Typed "- " lines are list items, a paragraph each (tests/test_board_word.py); other lines stay together.
+            lines = block.strip("\n").split("\n")
+            if any(line.startswith("- ") for line in lines):
+                expected += [line.removeprefix("- ") for line in lines]
+            else:
+                expected.append(block.strip("\n"))
         assert answer_texts(after(doc, shown(bank, question))) == expected, question.id
 
 
@@ -212,6 +219,9 @@ def test_summary_has_the_key_decisions_table(bank, sample):
 def test_summary_has_the_in_summary_questions_and_next_steps(bank, sample):
     doc = export(sample, bank, options=DocumentOptions(sections={"summary"}))
     in_summary = [q for a in bank.areas for q in a.questions if q.in_summary and q.kind != "table"]
+    # The team's own purpose statement comes first, before the report's longer question.
+    in_summary.sort(key=lambda q: not bank.sources_by_id[q.source].own)
+    assert questions(doc)[0] == bank.questions["q-purpose-statement"].text
     assert questions(doc) == [shown(bank, q) for q in in_summary]
     assert "Next steps" in [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
     steps = next(t for t in doc.tables if table_rows(t)[0] == ["Step", "Owner", "Due date"])
