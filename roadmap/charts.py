@@ -142,7 +142,8 @@ def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_D
     """
     positions, labels = _level_ticks(bank)
     titles = [textwrap.fill(s.title, 28) for s in scores]
-    row = 0.25 if compact else 0.38
+    # The compact chart keeps to 1.5 inches however many areas a bank has, so the brief stays one page.
+    row = min(0.25, 1.0 / max(len(scores), 1)) if compact else 0.38
     width, height = 6.5, (0.5 if compact else 0.9) + row * max(len(scores), 1)
     figure = Figure(figsize=(width, height), dpi=dpi)
     canvas = FigureCanvasAgg(figure)

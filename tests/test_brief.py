@@ -160,3 +160,26 @@ def test_a_type_on_a_choice_option_is_not_a_known_key():
     text = BANK_TEXT.replace("            label: Monthly\n", "            label: Monthly\n            type: number\n")
     with pytest.raises(BankError, match="is not a known key"):
         load_bank_text(text)
+
+
+def test_the_brief_chart_has_the_alt_text_and_stays_small_with_more_areas(bank, bank_with_fifth_area):
+    from roadmap.charts import readiness_alt_text
+    from roadmap.scoring import score_areas
+
+    for b in (bank, bank_with_fifth_area[0]):
+        plan = sample_plan(b)
+        doc = docx.Document(io.BytesIO(to_docx_bytes(build_plan_document(plan, b, DocumentOptions(sections={"brief"})))))
+        (shape,) = doc.inline_shapes
+        assert shape._inline.docPr.get("descr") == readiness_alt_text(score_areas(plan, b))
+        assert shape.height.inches <= 1.51
+
+
+@pytest.mark.parametrize("nasty", ["<script>alert('x')</script> & Co", "Emoji 🎉 café", "x" * 400])
+def test_hostile_names_show_as_typed_on_the_brief(bank, nasty):
+    plan = sample_plan(bank)
+    plan.set_answer(bank, "q-initiative-name", nasty)
+    doc = docx.Document(io.BytesIO(to_docx_bytes(build_plan_document(plan, bank, DocumentOptions(sections={"brief"})))))
+    heading = doc.paragraphs[0].text
+    assert heading == clip(f"Board brief: {nasty}", 55)
+    if len(nasty) < 40:
+        assert heading == f"Board brief: {nasty}"
