@@ -11,12 +11,12 @@ import json
 
 from ..checkup import check_plan
 from .common import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, CliError, load_bank_option
-from .export import _read_plan
+from .export import read_plan
 
 
 def cmd_checkup(args: argparse.Namespace) -> int:
     try:
-        plan = _read_plan(args.plan_file)
+        plan = read_plan(args.plan_file)
         bank = load_bank_option(args.bank)
     except CliError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None

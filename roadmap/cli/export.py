@@ -33,7 +33,7 @@ from .common import EXIT_OK, EXIT_USAGE, CliError, load_bank_option, write_outpu
 DEFAULT_FOLDER = Path("exports")
 
 
-def _read_plan(name: str) -> Plan:
+def read_plan(name: str) -> Plan:
     """Return the plan in the file `name`; raise CliError in one line."""
     path = Path(name)
     try:
@@ -62,7 +62,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                            EXIT_USAGE)
         if not args.plan_file:
             raise CliError("give a plan file (PLAN.json) to make its slides", EXIT_USAGE)
-        plan = _read_plan(args.plan_file)
+        plan = read_plan(args.plan_file)
         bank = load_bank_option(args.bank)
         today = dt.date.today()
         out = Path(args.out) if args.out else DEFAULT_FOLDER / deck_filename(plan, today)
@@ -80,7 +80,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if not args.plan_file:
             raise CliError("give a plan file (PLAN.json), or --blank for the workshop template", EXIT_USAGE)
         options = _options(args)
-        plan = _read_plan(args.plan_file)
+        plan = read_plan(args.plan_file)
         bank = load_bank_option(args.bank)
         today = dt.date.today()
         document = build_plan_document(plan, bank, options, today=today)
