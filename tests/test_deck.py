@@ -150,3 +150,25 @@ def test_export_format_pptx_refuses_word_only_options(tmp_path, sample):
                              "--sections", "cover"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 2
     assert result.stderr.startswith("error: --blank, --sections and --omit-unanswered apply to the Word plan")
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice is not installed")
+def test_rendered_by_libreoffice_every_word_of_a_long_answer_deck_lies_inside_its_shapes(bank, tmp_path):
+    import re
+
+    path = tmp_path / "deck.pptx"
+    path.write_bytes(to_pptx_bytes(build_deck(long_answer_plan(bank), bank)))
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
+    boxes = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "deck.pdf"), "-"], check=True,
+                           capture_output=True, text=True, timeout=60).stdout
+    pages = boxes.split("<page ")[1:]
+    prs = Presentation(str(path))
+    assert len(pages) == len(prs.slides) == 8
+    word = re.compile(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<')
+    for number, (page, slide) in enumerate(zip(pages, prs.slides), start=1):
+        shapes = [(s.left / 12700, s.top / 12700, (s.left + s.width) / 12700, (s.top + s.height) / 12700)
+                  for s in slide.shapes]
+        for x0, y0, x1, y1, text in ((*map(float, m.groups()[:4]), m[5]) for m in word.finditer(page)):
+            assert any(x0 >= l - 3 and y0 >= t - 3 and x1 <= r + 3 and y1 <= b + 4 for l, t, r, b in shapes), \
+                f"slide {number}: {text!r} is drawn outside every shape"
