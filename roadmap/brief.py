@@ -82,7 +82,13 @@ class Money:
 
     @property
     def label(self) -> str:
+        """'$288,000', or '$180,000 (some amounts are not numbers)'."""
         return f"${format_number(self.total)}" + ("" if self.complete else " (some amounts are not numbers)")
+
+    @property
+    def count_label(self) -> str:
+        """'18', or '6 (some entries are not numbers)': a total of things, not of money."""
+        return format_number(self.total) + ("" if self.complete else " (some entries are not numbers)")
 
 
 @dataclass(frozen=True)

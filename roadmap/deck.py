@@ -247,7 +247,7 @@ def build_deck(plan: Plan, bank: Bank, today: dt.date | None = None) -> Presenta
     rows = [[r.name, "-" if r.posts is None else format_number(r.posts), r.does, _money(r.cost_per_post),
              _money(r.cost)] for r in brief.roles]
     if brief.roles:
-        rows.append(["Total", brief.posts.label.removeprefix("$") if brief.posts else "-", "", "",
+        rows.append(["Total", brief.posts.count_label if brief.posts else "-", "", "",
                      brief.roles_cost.label if brief.roles_cost else "-"])
         deck.table(slide, ["Role", "Posts", "What each does", "Per post a year", "Cost a year"], rows,
                    [2.6, 1.0, 4.6, 1.9, 2.03], _BODY_TOP, body_height - 1.3)

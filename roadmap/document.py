@@ -755,7 +755,7 @@ def _add_brief(w: _Writer, plan: Plan, bank: Bank, brief: Brief) -> None:
 
     rows = [(r.name, "-" if r.posts is None else format_number(r.posts), r.does, _money(r.cost_per_post),
              _money(r.cost)) for r in brief.roles]
-    total = [["Total", brief.posts.label.removeprefix("$") if brief.posts else "-", "", "",
+    total = [["Total", brief.posts.count_label if brief.posts else "-", "", "",
               brief.roles_cost.label if brief.roles_cost else "-"]] if brief.roles else []
     table = _brief_table(w, "Roles and cost", _BRIEF_ROLES, rows, where.get(ROLES), MAX_ROWS[ROLES], total)
     if table is not None:

@@ -20,3 +20,14 @@ def test_a_finding_names_its_question_and_opens_its_step(database_url, bank):
     button(at, "Open step 1: Design for impact").click()
     run(at)
     assert at.header[0].value == "1. Design for impact"
+
+
+def test_the_resume_code_is_left_out_of_the_word_file_unless_ticked(database_url):
+    at = run(new_app())
+    button(at, "Open the sample plan").click()
+    run(at)
+    code_box = at.checkbox(key="_doc:code")
+    assert code_box.value is False
+    assert "anyone holding the document can then open and edit the plan" in code_box.label
+    assert at.checkbox(key="_doc:checkup").value is False  # the checkup is a working list, not for the board
+    assert at.checkbox(key="_doc:brief").value is True
