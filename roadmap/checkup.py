@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from .bank import Bank
 from .brief import funding_by_year, list_items, roles_of
-from .plan import Plan, format_number, is_answered, number_value
+from .plan import Plan, format_number, is_answered
 from .text import clean_text
 
 PRIORITIES, CAREER_PATHWAY, MEASURES = "q-priorities", "q-beyond-career-pathway", "q-measures"

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import math
 import textwrap
 
 from pptx import Presentation

@@ -1,6 +1,6 @@
 """The review step's board panel in AppTest: the checkup's findings, each linking to its step, and the slides."""
 
-from .apptest_helpers import button, database_url, new_app, run, session_of, start_plan, go_to  # noqa: F401
+from .apptest_helpers import button, database_url, go_to, new_app, run, start_plan  # noqa: F401
 
 
 def test_the_sample_plan_passes_the_checkup_and_offers_the_slides(database_url):

@@ -16,7 +16,6 @@ from roadmap.document import (
     to_docx_bytes,
 )
 from roadmap.plan import District, Plan
-from roadmap.sample import sample_plan
 
 AREAS = DocumentOptions(sections={"areas"})
 
