@@ -33,7 +33,6 @@ ASK, NEXT_STEPS = "q-board-ask", "q-next-steps"
 MAX_ROWS = {ROLES: 3, MEASURES: 3, FUNDING: 3, ASK: 2, NEXT_STEPS: 3}
 MAX_DECISIONS = 3
 
-NOT_ANSWERED = "Not yet answered"
 DEFAULT_NAME = "Teacher leadership initiative"
 
 
