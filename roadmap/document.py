@@ -772,7 +772,8 @@ def _add_brief(w: _Writer, plan: Plan, bank: Bank, brief: Brief) -> None:
 
     _brief_table(w, "Measures of success", _BRIEF_MEASURES, brief.measures, where.get(MEASURES), MAX_ROWS[MEASURES])
 
-    _brief_heading(w, "Readiness by area (the team's self-assessment, levels 1-4)")
+    scale = scored_levels(bank)
+    _brief_heading(w, f"Readiness by area (the team's self-assessment, levels {scale[0].value}-{scale[-1].value})")
     try:
         png = draw_readiness_chart(brief.scores, bank, dpi=150, compact=True)
         w.picture(png, _TEXT_WIDTH, readiness_alt_text(brief.scores), "Readiness by area")
