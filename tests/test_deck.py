@@ -111,7 +111,7 @@ def test_a_long_answer_deck_is_shortened_with_a_note_never_overflowing(bank):
             assert "Some text is shortened; the full text is in the speaker notes." in texts
 
 
-@pytest.mark.parametrize("nasty", NASTY_STRINGS)
+@pytest.mark.parametrize("nasty", NASTY_STRINGS, ids=[f"nasty-{n}" for n in range(len(NASTY_STRINGS))])
 def test_district_and_team_names_are_shown_as_typed_and_hostile_text_is_safe(bank, nasty):
     plan = sample_plan(bank)
     name = nasty[:200]
