@@ -51,6 +51,16 @@ class Choice(_Model):
     _label_nonempty = field_validator("label")(_nonempty)
 
 
+ColumnType = Literal["text", "number"]
+COLUMN_TYPES = ("text", "number")
+
+
+class Column(Choice):
+    """A column of a table question. `type: number` columns hold numbers, so totals can be computed."""
+
+    type: ColumnType = "text"
+
+
 class Source(_Model):
     id: str = Field(pattern=_ID_PATTERN)
     label: str
@@ -90,7 +100,7 @@ class Question(_Model):
     in_summary: bool = False
     max_chars: int | None = Field(default=None, ge=1)
     options: tuple[Choice, ...] | None = None
-    columns: tuple[Choice, ...] | None = None
+    columns: tuple[Column, ...] | None = None
     poles: tuple[Choice, ...] | None = None
 
     _text_nonempty = field_validator("text")(_nonempty)
@@ -117,6 +127,10 @@ class Question(_Model):
         if self.max_chars is not None and self.kind not in ("text", "short_text"):
             raise ValueError("`max_chars` only applies to text and short_text questions")
         return self
+
+    def column(self, column_id: str) -> Column | None:
+        """Return the table column with that id, or None."""
+        return next((c for c in self.columns or () if c.id == column_id), None)
 
     def option_label(self, option_id: str) -> str:
         """Return the label of an option or pole id, or the id itself if the bank no longer has it."""
@@ -332,6 +346,8 @@ _FRIENDLY = {
 
 def _message(err: dict) -> str:
     kind = err["type"]
+    if kind == "literal_error" and err["loc"] and err["loc"][-1] == "type":
+        return f"must be one of {', '.join(COLUMN_TYPES)} (got `{excerpt(err.get('input'))}`)"
     if kind == "literal_error":
         return f"must be one of {', '.join(QUESTION_KINDS)} (got `{excerpt(err.get('input'))}`)"
     if kind == "string_pattern_mismatch":

@@ -49,6 +49,19 @@ def _bar_text(score: AreaScore) -> str:
     return f"{score.label} ({score.count_label})"
 
 
+def place_bar_words(choices: list[str], after: float, within: float, width_of) -> tuple[str, bool]:
+    """Return (words, inside): the first of choices that fits after its bar (inside False), else inside the
+    bar (True), on a white patch, so the words stay on the page; words never go inside a bar too short for
+    them, where they would cover the area's name left of the axis. When none fits, the last choice goes
+    after the bar. after, within and width_of(words) are in inches."""
+    for choice in choices:
+        if width_of(choice) + 0.1 <= after:
+            return choice, False
+        if width_of(choice) + 0.1 <= within:
+            return choice, True
+    return choices[-1], False
+
+
 def _level_ticks(bank: Bank) -> tuple[list[int], list[str]]:
     """Return axis positions (level values) and labels for each scored level, e.g. 3 -> '3\\nDeveloping'."""
     levels = scored_levels(bank)
@@ -122,11 +135,16 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
 # The document's chart (matplotlib, PNG) ---------------------------------------------
 
 
-def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_DPI) -> bytes:
-    """Return the readiness chart as PNG bytes at `dpi`, sized for a portrait page (6.5 in wide)."""
+def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_DPI, compact: bool = False) -> bytes:
+    """Return the readiness chart as PNG bytes at `dpi`, sized for a portrait page (6.5 in wide).
+
+    compact: a shorter chart without its title, for the board brief, whose heading names it.
+    """
     positions, labels = _level_ticks(bank)
     titles = [textwrap.fill(s.title, 28) for s in scores]
-    width, height = 6.5, 0.9 + 0.38 * max(len(scores), 1)
+    # The compact chart keeps to 1.5 inches however many areas a bank has, so the brief stays one page.
+    row = min(0.25, 1.0 / max(len(scores), 1)) if compact else 0.38
+    width, height = 6.5, (0.5 if compact else 0.9) + row * max(len(scores), 1)
     figure = Figure(figsize=(width, height), dpi=dpi)
     canvas = FigureCanvasAgg(figure)
     # Margins are measured, not found by tight_layout, which draws the whole figure an extra time.
@@ -136,7 +154,8 @@ def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_D
                   for title in titles for line in title.splitlines()), default=0.0)
     left = (widest * 72 / dpi / 72 + 0.2) / width  # pixels at dpi -> inches, plus room for tick marks
     left, right = min(left, 0.5), 1 - 0.3 / width
-    figure.subplots_adjust(left=left, right=right, top=1 - 0.32 / height, bottom=0.4 / height)
+    figure.subplots_adjust(left=left, right=right, top=1 - (0.06 if compact else 0.32) / height,
+                           bottom=0.4 / height)
     axis_width = (right - left) * width  # inches
     bar_font = FontProperties(size=8)
     ax = figure.add_subplot()
@@ -146,14 +165,20 @@ def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_D
     rated = [(i, s) for i, s in zip(rows, scores) if s.mean is not None]
     ax.barh([i for i, _ in rated], [s.mean - bottom for _, s in rated], left=bottom, height=0.62, color="white",
             edgecolor=_BAR_COLOUR, hatch="///", linewidth=1.2, zorder=2)
+    def inches(words: str) -> float:
+        return max(renderer.get_text_width_height_descent(line, bar_font, ismath=False)[0]
+                   for line in words.splitlines()) / dpi
+
     for i, score in zip(rows, scores):
         x = score.mean if score.mean is not None else bottom
-        words = _bar_text(score).replace(" (", "\n(", 1)  # the level, then what it rests on
-        # Words that would run past the axis go inside the bar, on a white patch, so they stay on the page.
-        words_width = max(renderer.get_text_width_height_descent(line, bar_font, ismath=False)[0]
-                          for line in words.splitlines()) / dpi
-        room = (top - x) / span * axis_width
-        inside = words_width + 0.1 > room and x > bottom
+        full = _bar_text(score)
+        # The level, then what it rests on: on two lines in the full chart; in the compact one, on one
+        # line, or without the count when only that fits (the table and the alt text keep it).
+        choices = [full.replace(" (", "\n(", 1)] if not compact else [full, score.label if score.mean is not None
+                                                                       else NOT_RATED]
+        after = (top - x) / span * axis_width  # room after the bar, inches
+        within = (x - bottom) / span * axis_width  # room inside the bar
+        words, inside = place_bar_words(choices, after, within, inches)
         ax.text(x - 0.015 * span if inside else x + 0.015 * span, i, words, va="center",
                 ha="right" if inside else "left", fontsize=8, linespacing=1.15, color=_TEXT_COLOUR, zorder=3,
                 parse_math=False,
@@ -167,8 +192,9 @@ def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_D
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    figure.suptitle(CHART_TITLE, x=0.02, y=1 - 0.08 / height, ha="left", va="top", fontsize=10.5,
-                    fontweight="bold")
+    if not compact:
+        figure.suptitle(CHART_TITLE, x=0.02, y=1 - 0.08 / height, ha="left", va="top", fontsize=10.5,
+                        fontweight="bold")
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()

@@ -32,10 +32,13 @@ from docx.shared import Inches, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from .bank import Area, Bank, Question
+from .bank import Area, Bank, Column, Question
+from .brief import (ASK, FUNDING, MAX_DECISIONS, MAX_ROWS, MEASURES, NEXT_STEPS, PRIORITIES, PURPOSE, ROLES, Brief,
+                    board_brief, clip, section_numbers, shorten)
 from .charts import draw_readiness_chart, readiness_alt_text
+from .checkup import check_plan
 from .document_rounds import add_readiness_over_time
-from .plan import Plan, is_answered, orphan_answers
+from .plan import Plan, format_number, is_answered, number_value, orphan_answers
 from .scoring import AreaScore, score_areas, scored_levels
 from .text import clean_text, slugify
 
@@ -58,13 +61,18 @@ TABLE_TEXT_STYLE = "Table Text"
 #: The sections a plan document can hold, in order, with what each adds.
 SECTIONS: dict[str, str] = {
     "cover": "cover page: district, planning team, date",
-    "summary": "one-page executive summary: readiness chart and figures, purpose, decisions, next steps",
+    "brief": "one-page board brief: the ask, purpose, priorities, roles and cost, measures, readiness, decisions",
+    "summary": "executive summary: readiness chart and figures, purpose, decisions, next steps",
     "rounds": "readiness over time, when the plan has more than one round: readiness per round, moved ratings, changed answers",
     "areas": "one section per area: its actions with readiness ratings, its questions and answers",
     "action_notes": "the team's evidence note beside each rated action",
     "other_answers": "answers to questions the question bank no longer has",
+    "checkup": "plan checkup: what the roadmap's logic flags in the plan (not included unless chosen)",
     "appendix": "sources, the readiness rubric and, when given, the resume code",
 }
+
+#: The sections a document has unless others are chosen: all but the checkup, a working list for the team.
+DEFAULT_SECTIONS: frozenset[str] = frozenset(SECTIONS) - {"checkup"}
 
 _TEXT_WIDTH = 6.5  # inches between the margins of a Letter page with 1-inch margins
 _TICK_BOX = "\u2610"
@@ -74,6 +82,10 @@ _GREY = RGBColor(0x55, 0x55, 0x55)
 _HEADER_FILL = "D9E2F3"
 _NEWLINES = re.compile(r"\r\n?")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
+#: A typed list line: "- item", "* item", "\u2022 item" (bulleted) or "1. item", "1) item" (numbered).
+_BULLET_LINE = re.compile(r"^[ \t]*[-*\u2022][ \t]+(?P<text>\S.*)$")
+_NUMBER_LINE = re.compile(r"^[ \t]*\d{1,3}[.)][ \t]+(?P<text>\S.*)$")
+_LANGUAGE = "en-US"
 _INCHES_PER_CHAR = 0.075  # a character of 9-point bold table text, generously
 _CELL_PADDING = 0.22  # a cell's left and right margins, with a little air
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -106,11 +118,14 @@ class DocumentOptions:
     under an unanswered question, "omit" leaves the question out.
     include_rating_spread adds a column to each actions table with
     rating_spreads[action_id], a text such as "2 x Emerging, 3 x Developing"
-    describing how the team's members rated it.
+    describing how the team's members rated it. include_resume_code prints the
+    resume code given to build_plan_document in the appendix: anyone holding the
+    document can then open and edit the plan, so it is off unless asked for.
     """
 
-    sections: frozenset[str] = frozenset(SECTIONS)
+    sections: frozenset[str] = DEFAULT_SECTIONS
     unanswered: Literal["show", "omit"] = "show"
+    include_resume_code: bool = False
     include_rating_spread: bool = False
     rating_spreads: Mapping[str, str] = field(default_factory=dict)
 
@@ -136,6 +151,21 @@ def _blocks(text: str) -> list[str]:
     return [b.strip("\n") for b in _BLANK_LINES.split(_t(text)) if b.strip()]
 
 
+def _list_runs(block: str) -> list[tuple[str | None, str]]:
+    """Split a block into runs of (list style or None, text): typed "- " lines become "List Bullet"
+    items and "1." lines "List Number" items, each its own paragraph; other lines stay together."""
+    runs: list[tuple[str | None, str]] = []
+    for line in block.split("\n"):
+        bullet, number = _BULLET_LINE.match(line), _NUMBER_LINE.match(line)
+        if bullet or number:
+            runs.append(("List Bullet" if bullet else "List Number", (bullet or number)["text"].rstrip()))
+        elif runs and runs[-1][0] is None:
+            runs[-1] = (None, runs[-1][1] + "\n" + line)
+        else:
+            runs.append((None, line))
+    return runs
+
+
 def _quoted(text: str) -> str:
     return f"\u201c{text}\u201d"
 
@@ -158,13 +188,22 @@ def _spread(total: float, n: int, first: float) -> list[float]:
     return [total] if n == 1 else [first] + [(total - first) / (n - 1)] * (n - 1)
 
 
-def _table_rows(columns: list[tuple[str, str]], value: list) -> tuple[list[str], list[list[str]]]:
+def _cell(value: Any, numeric: bool) -> str:
+    """A table cell as printed: a number column's numbers with thousands separators (12000 -> 12,000)."""
+    text = _t(value or "")
+    number = number_value(text) if numeric else None
+    return format_number(number) if number is not None else text
+
+
+def _table_rows(columns: Iterable[Column], value: list) -> tuple[list[str], list[list[str]]]:
     """Return headers and rows of table answers; cells under columns the bank no longer has get their own column."""
-    known = [cid for cid, _ in columns]
+    columns = list(columns)
+    known = [c.id for c in columns]
+    numeric = {c.id for c in columns if c.type == "number"}
     extra = list(dict.fromkeys(k for row in value if isinstance(row, dict) for k in row if k not in known))
     keys = known + extra
-    headers = [label for _, label in columns] + extra
-    rows = [[_t(row.get(k) or "") for k in keys] for row in value if isinstance(row, dict)]
+    headers = [c.label for c in columns] + extra
+    rows = [[_cell(row.get(k), k in numeric) for k in keys] for row in value if isinstance(row, dict)]
     return headers, rows
 
 
@@ -284,6 +323,12 @@ class _Writer:
 
     def _add_styles(self) -> None:
         styles = self.document.styles
+        # The document's language, so that screen readers pronounce it and spelling is checked in it.
+        defaults = styles.element.find(qn("w:docDefaults"))
+        run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        for old in run_defaults.findall(qn("w:lang")):
+            run_defaults.remove(old)
+        run_defaults.append(_element("w:lang", val=_LANGUAGE, eastAsia=_LANGUAGE, bidi="ar-SA"))
         styles["Normal"].paragraph_format.space_after = Pt(6)
         question = styles.add_style(QUESTION_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         question.base_style = styles["Heading 3"]
@@ -357,9 +402,39 @@ class _Writer:
         return Paragraph(element, container)
 
     def text(self, text: str, style: str | None = None, container=None) -> None:
-        """Add text as one paragraph per block, keeping the writer's paragraphs and their order."""
+        """Add text as one paragraph per block, keeping the writer's paragraphs and their order.
+
+        Lines typed as a list ("- item", "1. item") become Word list items; each numbered list starts at 1.
+        """
         for block in _blocks(text):
-            self.para(block, style, container)
+            lines = block.split("\n")
+            if style is not None or not any(_BULLET_LINE.match(x) or _NUMBER_LINE.match(x) for x in lines):
+                self.para(block, style, container)
+                continue
+            numbered = None
+            for list_style, piece in _list_runs(block):
+                if list_style is None:
+                    numbered = None
+                    self.para(piece, None, container)
+                    continue
+                paragraph = self.para(piece, list_style, container)
+                if list_style == "List Number":
+                    numbered = numbered or self._new_numbering()
+                    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+                    num_pr.get_or_add_ilvl().val = 0
+                    num_pr.get_or_add_numId().val = numbered
+                else:
+                    numbered = None
+
+    def _new_numbering(self) -> int:
+        """Return the id of a new numbering that restarts List Number at 1, so each typed list counts from 1."""
+        numbering = self.document.part.numbering_part.numbering_definitions._numbering
+        style_num = self.document.styles["List Number"].element.pPr.numPr.numId.val
+        abstract = next(n.abstractNumId.val for n in numbering.num_lst if n.numId == style_num)
+        num = numbering.add_num(abstract)
+        override = num.add_lvlOverride(ilvl=0)
+        override.add_startOverride(1)
+        return num.numId
 
     def heading(self, text: str, level: int, new_page: bool = False):
         """Add a heading; new_page starts it on a new page unless nothing comes before it."""
@@ -465,7 +540,7 @@ class _Writer:
                 domain = bank.domains_by_id.get(str(domain_id))
                 self.para(_t(domain.title if domain else domain_id), "List Bullet")
         elif kind == "table" and isinstance(value, list):
-            self.table(*_table_rows([(c.id, c.label) for c in question.columns or ()], value))
+            self.table(*_table_rows(question.columns or (), value))
         elif kind == "decision" and isinstance(value, dict):
             pole = str(value.get("pole") or "")
             paragraph = self.para()
@@ -522,7 +597,7 @@ def _add_cover(w: _Writer, plan: Plan, day: dt.date) -> None:
     w.para(DOCUMENT_TITLE, "Title")
     w.para(_t(district.name).strip() or "District not named yet", "Subtitle")
     w.para(_format_date(day))
-    w.heading("Planning team", 2)
+    w.heading("Planning team", 1)  # a Heading 1: the cover's Title is not a heading level, and levels never skip
     if district.team:
         w.table(["Name", "Role"], [[_t(m.name), _t(m.role)] for m in district.team], widths=[2.6, 3.9])
     else:
@@ -578,7 +653,10 @@ def _add_summary(w: _Writer, plan: Plan, bank: Bank, options: DocumentOptions) -
     in_summary = [q for a in bank.areas for q in a.questions if q.in_summary]
     written = [q for q in in_summary if q.kind != "table"
                and (options.unanswered == "show" or is_answered(q, plan.answers.get(q.id)))]
+    # The team's own purpose statement first, then the report's longer questions.
+    written.sort(key=lambda q: not (bank.sources_by_id.get(q.source) and bank.sources_by_id[q.source].own))
     if written:
+        w.heading("Purpose and priorities", 2)  # the questions below are a level 3
         for question in written:
             # The source line is left to the area's section, to keep the summary to one page.
             w.question_and_answer(bank, plan, question, options, with_source=False)
@@ -597,6 +675,125 @@ def _add_summary(w: _Writer, plan: Plan, bank: Bank, options: DocumentOptions) -
             w.answer(bank, question, value)
         else:
             w.para(NOT_ANSWERED, NOT_ANSWERED_STYLE)
+
+
+def _money(amount) -> str:
+    return "-" if amount is None else f"${format_number(amount)}"
+
+
+#: The brief's tables: (header, width in inches, most characters in a cell). About 11 characters of
+#: 9-point text fit an inch of cell (13 in LibreOffice's wider fallback fonts); the ask, the roles and the
+#: measures may take two lines, the rest one. Numbers (limit 0) are never cut.
+_BRIEF_ASKS = [("The board is asked to approve", 4.9, 110), ("By when", 1.6, 18)]
+_BRIEF_ROLES = [("Role", 1.5, 30), ("Posts", 0.55, 0), ("What each does", 2.35, 58),
+                ("Cost per post a year", 1.05, 0), ("Cost a year", 1.05, 0)]
+_BRIEF_MEASURES = [("Measure", 2.9, 58), ("Baseline", 1.0, 20), ("Target", 1.0, 20), ("By when", 1.6, 18)]
+_BRIEF_STEPS = [("Step", 3.4, 44), ("Owner", 1.5, 18), ("Due", 1.6, 18)]
+#: The brief's paragraphs: most characters, pointer included (about 85 fit on a line).
+_BRIEF_PURPOSE, _BRIEF_PRIORITIES, _BRIEF_FUNDING, _BRIEF_DECISION = 165, 160, 150, 92
+
+
+def _brief_heading(w: _Writer, text: str) -> None:
+    """A heading of the brief: a Heading 2, set tighter than elsewhere so the brief keeps to one page."""
+    heading = w.heading(text, 2)
+    heading.paragraph_format.space_before = Pt(4)
+    heading.paragraph_format.space_after = Pt(1)
+    for run in heading.runs:
+        run.font.size = Pt(10.5)
+
+
+def _brief_para(w: _Writer, text: str = "", label: str = "", missing: bool = False) -> Paragraph:
+    paragraph = w.para("", NOT_ANSWERED_STYLE if missing else TABLE_TEXT_STYLE)
+    if label:
+        paragraph.add_run(_t(label)).bold = True
+    if text:
+        paragraph.add_run(_t(text))
+    return paragraph
+
+
+def _brief_table_heading(w: _Writer, title: str, shown: int, total: int, cut: bool, where: str | None) -> None:
+    """The heading over one of the brief's tables, saying when rows are left out or cells cut, and where
+    the whole table is."""
+    note = ""
+    if shown < total:
+        note = f"{shown} of {total}"
+    elif cut:
+        note = "shortened"
+    if note and where:
+        note += f"; all in {where}"
+    _brief_heading(w, f"{title} ({note})" if note else title)
+
+
+def _brief_table(w: _Writer, title: str, columns: list[tuple[str, float, int]], rows: list[tuple[str, ...]],
+                 where: str | None, limit: int, extra_rows: list[list[str]] = ()) -> Table | None:
+    """Add one of the brief's tables: at most `limit` rows, each cell cut to one line."""
+    shown = [[clip(cell, chars) if chars else cell for cell, (_, _, chars) in zip(row, columns)]
+             for row in rows[:limit]]
+    cut = any(c != _plain_line(o) for row, orig in zip(shown, rows) for c, o in zip(row, orig))
+    _brief_table_heading(w, title, len(shown), len(rows), cut, where)
+    if not rows:
+        _brief_para(w, NOT_ANSWERED, missing=True)
+        return None
+    return w.table([h for h, _, _ in columns], shown + list(extra_rows), widths=[wd for _, wd, _ in columns])
+
+
+def _plain_line(text: str) -> str:
+    return " ".join(_t(text).split())
+
+
+def _add_brief(w: _Writer, plan: Plan, bank: Bank, brief: Brief) -> None:
+    """The board brief: one Letter page, whatever the plan holds (roadmap/brief.py gathers it)."""
+    where = brief.sections
+    w.heading(clip(f"Board brief: {brief.name}", 55), 1, new_page=True)
+    _brief_para(w, shorten(brief.purpose, _BRIEF_PURPOSE, where.get(PURPOSE)) or NOT_ANSWERED, "Purpose. ",
+                missing=not brief.purpose)
+
+    # Priorities typed as a list are the priorities themselves; the reasoning around them is in the section.
+    priorities = "; ".join(brief.priority_items) + "." if brief.priority_items else brief.priorities
+    _brief_para(w, shorten(priorities, _BRIEF_PRIORITIES, where.get(PRIORITIES)) or NOT_ANSWERED,
+                "Priorities. ", missing=not brief.priorities)
+
+    _brief_table(w, "What the board is asked to approve", _BRIEF_ASKS, brief.asks, where.get(ASK), MAX_ROWS[ASK])
+
+    rows = [(r.name, "-" if r.posts is None else format_number(r.posts), r.does, _money(r.cost_per_post),
+             _money(r.cost)) for r in brief.roles]
+    total = [["Total", brief.posts.count_label if brief.posts else "-", "", "",
+              brief.roles_cost.label if brief.roles_cost else "-"]] if brief.roles else []
+    table = _brief_table(w, "Roles and cost", _BRIEF_ROLES, rows, where.get(ROLES), MAX_ROWS[ROLES], total)
+    if table is not None:
+        for cell in table.rows[-1].cells:
+            for run in (r for p in cell.paragraphs for r in p.runs):
+                run.bold = True
+    if brief.funding_by_year:
+        years = "; ".join(f"{year}: {money.label}" for year, money in brief.funding_by_year[:MAX_ROWS[FUNDING]])
+        sources = ", ".join(brief.funding_sources)
+        _brief_para(w, shorten(f"{years} (from {sources})." if sources else f"{years}.", _BRIEF_FUNDING,
+                               where.get(FUNDING)), "Funding by school year: ")
+    else:
+        _brief_para(w, NOT_ANSWERED, "Funding by school year: ", missing=True)
+
+    _brief_table(w, "Measures of success", _BRIEF_MEASURES, brief.measures, where.get(MEASURES), MAX_ROWS[MEASURES])
+
+    scale = scored_levels(bank)
+    _brief_heading(w, f"Readiness by area (the team's self-assessment, levels {scale[0].value}-{scale[-1].value})")
+    try:
+        png = draw_readiness_chart(brief.scores, bank, dpi=150, compact=True)
+        w.picture(png, _TEXT_WIDTH, readiness_alt_text(brief.scores), "Readiness by area")
+    except Exception:
+        log.exception("the brief's readiness chart could not be drawn")
+        _brief_para(w, clip("; ".join(f"{s.title}: {s.label}" for s in brief.scores) + ".", 180))
+
+    shown = brief.decisions[:MAX_DECISIONS]
+    _brief_heading(w, "Decisions" if len(shown) == len(brief.decisions)
+                   else f"Decisions ({len(shown)} of {len(brief.decisions)})")
+    for choice, rationale, question_id in shown:
+        choice = clip(choice.split(" (")[0], 45)  # "Mostly tight": the rationale says what that means
+        line = shorten(rationale, _BRIEF_DECISION - len(choice) - 2, where.get(question_id)) if rationale else ""
+        _brief_para(w, line, f"{choice}. " if line else choice)
+    if not shown:
+        _brief_para(w, NOT_ANSWERED, missing=True)
+
+    _brief_table(w, "Next steps", _BRIEF_STEPS, brief.next_steps, where.get(NEXT_STEPS), MAX_ROWS[NEXT_STEPS])
 
 
 def _add_actions_table(w: _Writer, plan: Plan, bank: Bank, area: Area, options: DocumentOptions) -> None:
@@ -619,8 +816,9 @@ def _add_actions_table(w: _Writer, plan: Plan, bank: Bank, area: Area, options: 
 
 
 def _add_areas(w: _Writer, plan: Plan, bank: Bank, options: DocumentOptions) -> None:
-    for area in bank.areas:
-        w.heading(area.title, 1, new_page=True)
+    for number, area in enumerate(bank.areas, start=1):
+        # Numbered, so that the brief's "(continued in section 2)" leads somewhere.
+        w.heading(f"{number}. {area.title}", 1, new_page=True)
         w.text(area.summary)
         if area.actions:
             w.heading("High-impact actions and readiness", 2)
@@ -639,6 +837,8 @@ def _add_other_answers(w: _Writer, plan: Plan, bank: Bank) -> None:
     w.heading("Other answers", 1, new_page=True)
     w.para("These were saved under questions or actions that this question bank no longer has. "
            "They are kept here so that nothing the team wrote is lost.")
+    if answers:
+        w.heading("Answers to questions no longer in the question bank", 2)
     for question_id, value in answers.items():
         w.para(_t(f"Question {question_id} (no longer in the question bank)"), QUESTION_STYLE)
         w.any_answer(value)
@@ -648,6 +848,32 @@ def _add_other_answers(w: _Writer, plan: Plan, bank: Bank) -> None:
         w.table(["Action", "Readiness", "Evidence note"], rows, widths=[2.2, 1.5, 2.8])
 
 
+def _add_checkup(w: _Writer, plan: Plan, bank: Bank, day: dt.date) -> None:
+    w.heading("Plan checkup", 1, new_page=True)
+    findings = check_plan(plan, bank, today=day)
+    w.para("The planner checks the plan against the roadmap's own logic: a measure for each priority, a "
+           "baseline, target and date for each measure, a rationale for each decision, a next step for each "
+           "action rated at the two lowest levels, support for the roles, funding against the roles' cost, "
+           "what the board is asked to approve, with a date, and dates after the plan's date. These checks are the planner's, not the report's.")
+    if not findings:
+        w.para("Nothing is flagged.")
+        return
+    w.table(["Where", "What to look at"],
+            [[f"{n}. {f.area_title}: {f.about}", f.message] for f in findings
+             for n in [f.step]], widths=[2.4, 4.1])
+
+
+def _unbroken(run, text: str) -> None:
+    """Put text in a run with its hyphens as non-breaking hyphens, so a code never breaks across lines."""
+    for n, piece in enumerate(text.split("-")):
+        if n:
+            run._r.append(_element("w:noBreakHyphen"))
+        if piece:
+            t = _element("w:t")
+            t.text = piece
+            run._r.append(t)
+
+
 def _add_appendix(w: _Writer, bank: Bank, resume_code: str | None) -> None:
     w.heading("Appendix", 1, new_page=True)
     w.sources(bank)
@@ -655,8 +881,10 @@ def _add_appendix(w: _Writer, bank: Bank, resume_code: str | None) -> None:
     if resume_code:
         w.heading("Carrying on with this plan", 2)
         paragraph = w.para("To carry on with this plan, open the planner and enter the resume code ")
-        paragraph.add_run(_t(resume_code)).bold = True
-        paragraph.add_run(".")
+        code = paragraph.add_run()
+        code.bold = True
+        _unbroken(code, _t(resume_code))
+        paragraph.add_run(". Anyone holding this document can open and edit the plan with it.")
 
 
 def build_plan_document(plan: Plan, bank: Bank, options: DocumentOptions | None = None,
@@ -674,6 +902,8 @@ def build_plan_document(plan: Plan, bank: Bank, options: DocumentOptions | None 
                 author=district or "Teacher Leadership Roadmap planner")
     if options.has("cover"):
         _add_cover(w, plan, plan.district.date or today or dt.date.today())
+    if options.has("brief"):
+        _add_brief(w, plan, bank, board_brief(plan, bank, section_numbers(bank) if options.has("areas") else {}))
     if options.has("summary"):
         _add_summary(w, plan, bank, options)
     if options.has("rounds"):
@@ -682,8 +912,10 @@ def build_plan_document(plan: Plan, bank: Bank, options: DocumentOptions | None 
         _add_areas(w, plan, bank, options)
     if options.has("other_answers"):
         _add_other_answers(w, plan, bank)
+    if options.has("checkup"):
+        _add_checkup(w, plan, bank, plan.district.date or today or dt.date.today())
     if options.has("appendix"):
-        _add_appendix(w, bank, resume_code)
+        _add_appendix(w, bank, resume_code if options.include_resume_code else None)
     return w.document
 
 
@@ -694,9 +926,11 @@ def to_docx_bytes(document: Document) -> bytes:
     return buffer.getvalue()
 
 
-def document_filename(plan: Plan, today: dt.date) -> str:
-    """Return a file name such as riverbend-unified-school-district-teacher-leadership-plan-2026-11-23.docx."""
-    return f"{slugify(_t(plan.district.name))}-teacher-leadership-plan-{today.isoformat()}.docx"
+def document_filename(plan: Plan, today: dt.date, suffix: str = ".docx") -> str:
+    """Return a file name such as riverbend-unified-school-district-teacher-leadership-plan-2026-11-23.docx,
+    dated with the plan's own date, else today."""
+    day = plan.district.date or today
+    return f"{slugify(_t(plan.district.name))}-teacher-leadership-plan-{day.isoformat()}{suffix}"
 
 
 # The blank workshop template ------------------------------------------------------------
@@ -750,9 +984,9 @@ def build_blank_template(bank: Bank) -> Document:
     w.para("Workshop template", "Subtitle")
     w.lines(1, "District: ")
     w.lines(1, "Date: ")
-    w.heading("Planning team", 2)
+    w.heading("Planning team", 1)
     w.table(["Name", "Role"], [], widths=[2.6, 3.9], empty_rows=_TEMPLATE_TEAM_ROWS, row_height=0.36)
-    w.heading("How to use this template", 2)
+    w.heading("How to use this template", 1)
     for step in (
         "Work through the areas in any order; the first two can run at the same time.",
         "Rate each high-impact action by ticking one box, using the rubric below, and note the "
@@ -762,7 +996,7 @@ def build_blank_template(bank: Bank) -> Document:
     ):
         w.para(step, "List Number")
     w.para(BASED_ON + ".")
-    w.rubric(bank, heading_level=2)
+    w.rubric(bank, heading_level=1)
     for area in bank.areas:
         w.heading(area.title, 1, new_page=True)
         w.text(area.summary)

@@ -11,10 +11,13 @@ store or a document can be written as XML and stored in PostgreSQL.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 import datetime as dt
 from datetime import datetime, timezone
 from typing import Any, Literal
+
+from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -34,7 +37,7 @@ MAX_TABLE_ROWS = 200
 MAX_TABLE_COLUMNS = 50
 MAX_TEAM_MEMBERS = 60
 #: The most answers, and separately the most ratings, one plan may hold: many times any real
-#: bank (the planner's has 25 questions and 12 actions), few enough that opening or exporting a
+#: bank (the planner's has 26 questions and 12 actions), few enough that opening or exporting a
 #: plan is quick whatever a file holds.
 MAX_PLAN_ENTRIES = 2_000
 #: The longest id a plan may use for a question, an action or a table column (the store's column size).
@@ -380,11 +383,14 @@ def normalise_answer(question: Question, value: Any, bank: Bank | None = None) -
         if not isinstance(value, (list, tuple)):
             raise AnswerError("This answer must be a table.")
         columns = [c.id for c in question.columns or ()]
+        numeric = [c for c in question.columns or () if c.type == "number"]
         rows = []
         for row in value:
             if not isinstance(row, dict):
                 raise AnswerError("Each row of this table must be a set of columns.")
             cells = {c: clean_text("" if row.get(c) is None else str(row.get(c))) for c in columns}
+            for column in numeric:
+                cells[column.id] = normalise_number(cells[column.id], column.label)
             for cell in cells.values():
                 check_length(cell, MAX_ANSWER_CHARS, "A table cell")
             if any(v.strip() for v in cells.values()):
@@ -401,6 +407,47 @@ def normalise_answer(question: Question, value: Any, bank: Bank | None = None) -
         rationale = check_length(clean_text(value.get("rationale") or ""), MAX_ANSWER_CHARS)
         return {"pole": pole, "rationale": rationale}
     raise AnswerError(f"Unknown question kind {kind}.")  # pragma: no cover - Bank forbids it
+
+
+_NUMBER_NOISE = re.compile(r"[\s,$\u00a0\u202f]|^usd|usd$", re.IGNORECASE)
+_PLAIN_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+
+
+def number_value(text: object) -> Decimal | None:
+    """Return the number a table cell holds ("$12,000", "12000", "7.5"), or None if it holds none."""
+    if isinstance(text, (int, float, Decimal)) and not isinstance(text, bool):
+        return Decimal(str(text))
+    if not isinstance(text, str):
+        return None
+    bare = _NUMBER_NOISE.sub("", text.strip())
+    if not _PLAIN_NUMBER.match(bare):
+        return None
+    try:
+        return Decimal(bare)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        return None
+
+
+def normalise_number(text: str, label: str) -> str:
+    """Return a number cell in its stored form ("$12,000" -> "12000"), "" for an empty cell.
+
+    Raises AnswerError in plain words for anything that is not a number.
+    """
+    if not text.strip():
+        return ""
+    number = number_value(text)
+    if number is None:
+        raise AnswerError(f"\u201c{excerpt(text.strip(), 40)}\u201d under \u201c{excerpt(label, 60)}\u201d is not a "
+                          f"number: type digits only, such as 12,000.")
+    return format(number.normalize(), "f")
+
+
+def format_number(number: Decimal | int | float) -> str:
+    """Return a number as a reader sees it: 12000 -> '12,000', 7.5 -> '7.5'."""
+    number = Decimal(str(number))
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
 def is_answered(question: Question, value: Any) -> bool:

@@ -29,9 +29,9 @@ _TEAM = [
 
 _ANSWERS: dict[str, object] = {
     "q-priorities": (
-        "Our strategic plan names two priorities for the next three years: raising middle-school "
-        "mathematics achievement, and keeping strong early-career teachers (we lose one in four "
-        "within three years).\n\n"
+        "Our strategic plan names two priorities for the next three years:\n"
+        "- Raising middle-school mathematics achievement\n"
+        "- Keeping strong early-career teachers (we lose one in four within three years)\n\n"
         "Teacher leaders can advance mathematics best inside grade-level teams, where they can model "
         "lessons, look at student work with colleagues and coach new teachers in their own classrooms. "
         "They can advance retention by mentoring first- and second-year teachers."
@@ -72,11 +72,17 @@ _ANSWERS: dict[str, object] = {
         "yet for recording coaching or mentoring activity."
     ),
     "q-funding": [
-        {"source": "Title II, Part A", "amount": "$180,000 a year", "status": "Confirmed",
+        {"source": "Title II, Part A (re-directed)", "year": "2027-28", "amount": "180000", "status": "Confirmed",
          "notes": "Re-directed from one-off workshops"},
-        {"source": "State teacher leadership grant", "amount": "$250,000 over two years", "status": "Applying",
-         "notes": "Decision expected in April"},
-        {"source": "District general fund (stipends)", "amount": "$60,000 a year", "status": "Proposed",
+        {"source": "State teacher leadership grant", "year": "2027-28", "amount": "125000", "status": "Applying",
+         "notes": "Decision expected in April 2027"},
+        {"source": "District general fund", "year": "2027-28", "amount": "60000", "status": "Proposed",
+         "notes": "Needs board approval"},
+        {"source": "Title II, Part A (re-directed)", "year": "2028-29", "amount": "180000", "status": "Expected",
+         "notes": "Subject to the federal allocation"},
+        {"source": "State teacher leadership grant", "year": "2028-29", "amount": "125000", "status": "Applying",
+         "notes": "Second year of the grant"},
+        {"source": "District general fund", "year": "2028-29", "amount": "60000", "status": "Proposed",
          "notes": "Needs board approval"},
     ],
     "q-expertise": (
@@ -96,7 +102,7 @@ _ANSWERS: dict[str, object] = {
     "q-measures": [
         {"measure": "Grade 6-8 students meeting mathematics growth targets", "baseline": "41%",
          "target": "55%", "by-when": "June 2029", "data-source": "Interim assessments", "owner": "Maria Delgado"},
-        {"measure": "New teachers returning for a third year", "baseline": "74%", "target": "85%",
+        {"measure": "Early-career teachers returning for a third year", "baseline": "74%", "target": "85%",
          "by-when": "August 2028", "data-source": "HR records", "owner": "James Okafor"},
         {"measure": "Teachers who say coaching improved their teaching", "baseline": "No data yet",
          "target": "75%", "by-when": "May 2027", "data-source": "Teacher survey", "owner": "Aisha Noor"},
@@ -130,9 +136,11 @@ _ANSWERS: dict[str, object] = {
     },
     "q-roles": [
         {"role": "Mathematics team lead", "model": "Hybrid", "time": "Two periods a day",
-         "responsibilities": "Leads the team's planning, models lessons, coaches colleagues", "posts": "6"},
+         "responsibilities": "Leads the team's planning, models lessons, coaches colleagues", "posts": "6",
+         "cost-per-post": "30000"},
         {"role": "New teacher mentor", "model": "Hybrid", "time": "One period a day",
-         "responsibilities": "Mentors two first- or second-year teachers", "posts": "12"},
+         "responsibilities": "Mentors two first- or second-year teachers", "posts": "12",
+         "cost-per-post": "9000"},
     ],
     "q-domains": ["tlms-1", "tlms-3", "tlms-4"],
     "q-selection": (
@@ -148,10 +156,26 @@ _ANSWERS: dict[str, object] = {
         "managers add teacher leadership to their school visits."
     ),
     "q-recognition": ["stipend", "release-time", "career-step"],
+    "q-board-ask": [
+        {"ask": "Approve 18 teacher leader posts (6 mathematics team leads, 12 new teacher mentors) for 2027-28 "
+                "and 2028-29, at $288,000 a year",
+         "by-when": "15 January 2027"},
+        {"ask": "Approve $60,000 a year from the general fund toward the posts' cost", "by-when": "15 January 2027"},
+    ],
     "q-next-steps": [
         {"step": "Present this plan to the school board", "owner": "Maria Delgado", "due": "15 January 2027"},
         {"step": "Agree role descriptions with the union", "owner": "James Okafor", "due": "28 February 2027"},
         {"step": "Open applications for teacher leaders", "owner": "Aisha Noor", "due": "15 March 2027"},
+        {"step": "Invite principals and the parent council to a stakeholder design workshop",
+         "owner": "Priya Raman", "due": "12 February 2027"},
+        {"step": "Review which information systems can give us effectiveness data", "owner": "James Okafor",
+         "due": "31 March 2027"},
+        {"step": "Agree the external expertise we need from the county office", "owner": "Aisha Noor",
+         "due": "30 April 2027"},
+        {"step": "Set up the coaching log and survey to measure success and monitor progress",
+         "owner": "Maria Delgado", "due": "31 May 2027"},
+        {"step": "Plan the summer institute: training for teacher leaders and a day for principals",
+         "owner": "Aisha Noor", "due": "30 April 2027"},
     ],
 }
 

@@ -122,3 +122,16 @@ def test_alt_text_gives_every_area_in_words():
 
 def test_alt_text_for_no_areas():
     assert readiness_alt_text([]) == f"{CHART_TITLE}: there are no areas to show."
+
+
+@pytest.mark.parametrize("after,within,expected", [
+    (3.0, 0.5, ("2.5: between Emerging and Developing (2 of 2 rated)", False)),  # fits after the bar
+    (1.0, 3.0, ("2.5: between Emerging and Developing (2 of 2 rated)", True)),  # only inside a long bar
+    (2.0, 1.5, ("2.5: between Emerging and Developing", False)),  # shorter words, after the bar
+    (0.5, 0.5, ("2.5: between Emerging and Developing", False)),  # nothing fits: after, never over the names
+])
+def test_bar_words_never_go_inside_a_bar_too_short_for_them(after, within, expected):
+    from roadmap.charts import place_bar_words
+
+    choices = ["2.5: between Emerging and Developing (2 of 2 rated)", "2.5: between Emerging and Developing"]
+    assert place_bar_words(choices, after, within, lambda words: len(words) * 0.05) == expected

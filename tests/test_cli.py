@@ -26,7 +26,7 @@ def test_help_lists_the_commands():
 def test_check_bank_summarises_the_shipped_bank():
     result = run("check-bank")
     assert result.returncode == 0
-    assert result.stdout.strip() == "questions.yaml: OK, 4 areas, 12 actions, 25 questions"
+    assert result.stdout.strip() == "questions.yaml: OK, 4 areas, 12 actions, 26 questions"  # q-board-ask (#15)
 
 
 def test_check_bank_lists_every_problem_with_line_numbers(tmp_path):

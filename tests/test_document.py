@@ -94,7 +94,14 @@ def test_export_keeps_every_question_in_bank_order(bank, sample):
 def test_each_text_answer_follows_its_question_with_its_paragraphs_in_order(bank, sample):
     doc = export(sample, bank, options=AREAS_ONLY)
     for question in (q for a in bank.areas for q in a.questions if q.kind in ("text", "short_text")):
-        expected = [b.strip("\n") for b in sample.answers[question.id].split("\n\n")]
+        expected = []
+        for block in sample.answers[question.id].split("\n\n"):
+            # Typed "- " lines are list items, a paragraph each (tests/test_board_word.py); other lines stay together.
+            lines = block.strip("\n").split("\n")
+            if any(line.startswith("- ") for line in lines):
+                expected += [line.removeprefix("- ") for line in lines]
+            else:
+                expected.append(block.strip("\n"))
         assert answer_texts(after(doc, shown(bank, question))) == expected, question.id
 
 
@@ -126,7 +133,9 @@ def test_table_questions_become_word_tables_with_header_and_rows(bank, sample, q
     assert len(tables) == 1
     rows = table_rows(tables[0])
     assert rows[0] == [c.label for c in question.columns]
-    assert rows[1:] == [[row[c.id] for c in question.columns] for row in sample.answers[question_id]]
+    # A number column is printed with thousands separators: 180000 is stored, 180,000 is read.
+    assert rows[1:] == [[f"{int(row[c.id]):,}" if c.type == "number" else row[c.id] for c in question.columns]
+                        for row in sample.answers[question_id]]
 
 
 def test_decision_shows_the_choice_then_the_rationale(bank, sample):
@@ -175,8 +184,8 @@ def test_unrated_actions_say_so(bank):
 
 def test_summary_has_the_chart_with_its_alt_text(bank, sample):
     doc = export(sample, bank)
-    assert len(doc.inline_shapes) == 1
-    doc_pr = doc.inline_shapes[0]._inline.docPr
+    assert len(doc.inline_shapes) == 2  # the board brief's small chart, then the summary's
+    doc_pr = doc.inline_shapes[1]._inline.docPr
     assert doc_pr.get("descr") == readiness_alt_text(score_areas(sample, bank))
     assert "self-assessment" in doc_pr.get("descr")
 
@@ -210,6 +219,9 @@ def test_summary_has_the_key_decisions_table(bank, sample):
 def test_summary_has_the_in_summary_questions_and_next_steps(bank, sample):
     doc = export(sample, bank, options=DocumentOptions(sections={"summary"}))
     in_summary = [q for a in bank.areas for q in a.questions if q.in_summary and q.kind != "table"]
+    # The team's own purpose statement comes first, before the report's longer question.
+    in_summary.sort(key=lambda q: not bank.sources_by_id[q.source].own)
+    assert questions(doc)[0] == bank.questions["q-purpose-statement"].text
     assert questions(doc) == [shown(bank, q) for q in in_summary]
     assert "Next steps" in [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
     steps = next(t for t in doc.tables if table_rows(t)[0] == ["Step", "Owner", "Due date"])
@@ -251,8 +263,11 @@ def test_appendix_cites_every_source_and_sets_out_the_rubric(bank, sample):
 
 
 def test_appendix_gives_the_resume_code_only_when_asked(bank, sample):
-    with_code = texts(export(sample, bank, resume_code="RIVER-4821"))
-    assert "To carry on with this plan, open the planner and enter the resume code RIVER-4821." in with_code
+    # Asked for twice: the option and the code (the code alone no longer prints it: see test_board_word.py).
+    with_code = texts(export(sample, bank, resume_code="RIVER-4821",
+                             options=DocumentOptions(include_resume_code=True)))
+    assert ("To carry on with this plan, open the planner and enter the resume code RIVER-4821. Anyone holding "
+            "this document can open and edit the plan with it.") in with_code
     assert not any("resume code" in t for t in texts(export(sample, bank)))
 
 
@@ -307,13 +322,14 @@ def test_footer_names_the_district_and_numbers_the_pages(bank, sample):
 def test_areas_are_built_in_heading_1_so_the_navigation_pane_lists_them(bank, sample):
     doc = export(sample, bank)
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["Executive summary", *[a.title for a in bank.areas], "Appendix"]
+    assert headings == ["Planning team", "Board brief: Riverbend Teacher Leaders", "Executive summary",
+                        *[f"{n}. {a.title}" for n, a in enumerate(bank.areas, start=1)], "Appendix"]
 
 
 def test_a_fifth_area_in_the_bank_gets_its_own_section(bank_with_fifth_area):
     bank5, _ = bank_with_fifth_area
     doc = export(sample_plan(bank5), bank5)
-    assert "Sustain the work" in [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert "5. Sustain the work" in [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert "What keeps this going after the pilot?" in questions(doc)
     figures = next(t for t in doc.tables if table_rows(t)[0][0] == "Area")
     assert table_rows(figures)[-1][0] == "Sustain the work"
@@ -325,7 +341,7 @@ def test_a_fifth_area_in_the_bank_gets_its_own_section(bank_with_fifth_area):
 def test_options_leave_out_sections(bank, sample):
     doc = export(sample, bank, options=DocumentOptions(sections={"areas"}))
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings == [a.title for a in bank.areas]
+    assert headings == [f"{n}. {a.title}" for n, a in enumerate(bank.areas, start=1)]
     assert "Teacher leadership plan" not in texts(doc)
     assert len(doc.inline_shapes) == 0
     assert all(table_rows(t)[0] != ["High-impact action", "Readiness", "Evidence note"] for t in doc.tables)
@@ -452,7 +468,7 @@ def test_two_exports_at_once_each_get_their_own_document(bank):
         assert doc.core_properties.author == name
         assert f"The purpose of {name}." in texts(doc)
         assert not any(other in t for t in texts(doc))
-        assert len(doc.inline_shapes) == 1
+        assert len(doc.inline_shapes) == 2  # the brief's chart and the summary's
     assert sorted(name for name, _ in results) == ["Shelbyville"] * 2 + ["Springfield"] * 2
 
 

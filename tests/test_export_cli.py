@@ -37,8 +37,10 @@ def test_export_writes_the_plan_to_exports_by_default(tmp_path, plan_file, bank)
     name = f"riverbend-unified-school-district-teacher-leadership-plan-{dt.date.today().isoformat()}.docx"
     assert result.stdout.strip() == f"wrote exports/{name}"
     document = docx.Document(str(tmp_path / "exports" / name))
-    assert len(document.inline_shapes) == 1
-    assert headings(tmp_path / "exports" / name) == ["Executive summary", *[a.title for a in bank.areas], "Appendix"]
+    assert len(document.inline_shapes) == 2  # the board brief's chart and the summary's
+    assert headings(tmp_path / "exports" / name) == [
+        "Planning team", "Board brief: Riverbend Teacher Leaders", "Executive summary",
+        *[f"{n}. {a.title}" for n, a in enumerate(bank.areas, start=1)], "Appendix"]
 
 
 def test_export_to_a_named_file_with_chosen_sections(tmp_path, plan_file, bank):
@@ -46,7 +48,7 @@ def test_export_to_a_named_file_with_chosen_sections(tmp_path, plan_file, bank):
     result = run("export", str(plan_file), "--out", str(out), "--sections", "areas")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"wrote {out}"
-    assert headings(out) == [a.title for a in bank.areas]
+    assert headings(out) == [f"{n}. {a.title}" for n, a in enumerate(bank.areas, start=1)]
 
 
 def test_export_can_leave_out_unanswered_questions(tmp_path, bank):
@@ -74,7 +76,7 @@ def test_export_with_a_bank_of_five_areas(tmp_path, bank_with_fifth_area):
     assert run("sample", "--bank", str(bank_path), "--out", str(sample)).returncode == 0
     out = tmp_path / "five.docx"
     assert run("export", str(sample), "--bank", str(bank_path), "--out", str(out)).returncode == 0
-    assert "Sustain the work" in headings(out)
+    assert "5. Sustain the work" in headings(out)
 
 
 @pytest.mark.parametrize("args,message,code", [

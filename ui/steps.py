@@ -9,13 +9,14 @@ import streamlit as st
 
 from roadmap.bank import Area, Bank
 from roadmap.charts import build_readiness_figure, readiness_alt_text
-from roadmap.document import SECTIONS, DocumentOptions, build_blank_template, build_plan_document, document_filename, to_docx_bytes
+from roadmap.document import DEFAULT_SECTIONS, SECTIONS, DocumentOptions, build_blank_template, build_plan_document, document_filename, to_docx_bytes
 from roadmap.plan import MAX_TABLE_ROWS, District, progress, team_from_rows
 from roadmap.scoring import score_areas, scored_levels
 from roadmap.session import answer_key
 from roadmap.store import PlanLockedError, StaleEntryError
 from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, markdown_literal, slugify
 
+from .board import draw_board
 from .nav import go
 from .plans import CODE, leave_plan
 from .rounds import draw_rounds
@@ -170,6 +171,7 @@ def draw_review(bank: Bank) -> None:
                 st.text(f"Required: {bank.questions[question_id].text}")
             st.button(f"Go to {markdown_literal(area.title)}", key=f"_goto:{area.area_id}", on_click=go, args=(number,))
 
+    draw_board(bank)
     draw_rounds(bank)
     _downloads(bank)
     _history(bank)
@@ -187,17 +189,17 @@ def _downloads(bank: Bank) -> None:
                    "and sources.")
         with st.expander("Choose what goes in"):
             chosen = [name for name, description in SECTIONS.items()
-                      if st.checkbox(description[0].upper() + description[1:], value=True, key=f"_doc:{name}")]
+                      if st.checkbox(description[0].upper() + description[1:], value=name in DEFAULT_SECTIONS, key=f"_doc:{name}")]
             unanswered = st.radio("Questions not answered yet", ["show", "omit"], horizontal=True,
                                   key="_doc:unanswered",
                                   format_func={"show": "Show as \u201cNot yet answered\u201d", "omit": "Leave out"}.get)
             with_code = st.checkbox("Print the resume code on the last page (anyone holding the document can then "
                                     "open and edit the plan; leave it out for copies going outside the team)",
-                                    value=True, key="_doc:code")
+                                    value=False, key="_doc:code")
         if not chosen:
             st.warning("Choose at least one part of the document to download it.")
             return
-        options = DocumentOptions(sections=frozenset(chosen), unanswered=unanswered)
+        options = DocumentOptions(sections=frozenset(chosen), unanswered=unanswered, include_resume_code=with_code)
 
         def make_document() -> bytes:
             return to_docx_bytes(build_plan_document(plan, bank, options, resume_code=code if with_code else None))

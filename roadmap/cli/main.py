@@ -7,11 +7,11 @@ import sys
 
 from ..bank import BankError
 from ..plan import PlanFileError
-from . import export, files, plans, workshop
+from . import checkup, export, files, plans, workshop
 from .common import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, CliError
 
 #: Each module adds its commands to the parser with register(subparsers).
-COMMAND_GROUPS = (files, plans, export, workshop)
+COMMAND_GROUPS = (files, plans, export, checkup, workshop)
 
 
 class _Parser(argparse.ArgumentParser):
