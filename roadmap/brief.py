@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from .bank import Bank
 from .plan import Plan, format_number, is_answered, number_value
+from .rounds import area_change_label, scores_by_round
 from .scoring import AreaScore, score_areas
 from .text import clean_text
 
@@ -109,6 +110,7 @@ class Brief:
     next_steps: list[tuple[str, str, str]]  # step, owner, due
     scores: list[AreaScore] = field(default_factory=list)
     sections: dict[str, str] = field(default_factory=dict)  # question id -> "section 2"
+    since_last_round: str = ""  # "Since Autumn 2026: Define the measures 1.3 -> 2.0", "" with one round
 
 
 _LIST_LINE = re.compile(r"^[ \t]*(?:[-*\u2022]|\d{1,3}[.)])[ \t]+(\S.*)$", re.MULTILINE)
@@ -213,4 +215,17 @@ def board_brief(plan: Plan, bank: Bank, sections: dict[str, str] | None = None) 
         next_steps=[tuple(_plain(r.get(k)) for k in ("step", "owner", "due")) for r in _rows(plan, NEXT_STEPS)],
         scores=score_areas(plan, bank),
         sections=section_numbers(bank) if sections is None else sections,
+        since_last_round=since_last_round(plan, bank),
     )
+
+
+def since_last_round(plan: Plan, bank: Bank) -> str:
+    """The change in readiness since the last closed round, in one line; "" for a plan of one round."""
+    by_round = scores_by_round(plan, bank)
+    if len(by_round) < 2:
+        return ""
+    (label, before), (_, after) = by_round[-2], by_round[-1]
+    moved = [area_change_label(b, a).replace(": ", " ", 1) for b, a in zip(before, after) if b.mean_label != a.mean_label]
+    if not moved:
+        return f"Since {label}: no area's readiness changed."
+    return f"Since {label}: " + "; ".join(moved) + "."

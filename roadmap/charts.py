@@ -153,7 +153,7 @@ def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_D
     widest = max((renderer.get_text_width_height_descent(line, title_font, ismath=False)[0]
                   for title in titles for line in title.splitlines()), default=0.0)
     left = (widest * 72 / dpi / 72 + 0.2) / width  # pixels at dpi -> inches, plus room for tick marks
-    left, right = min(left, 0.5), 1 - 0.3 / width
+    left, right = min(left, 0.5), 1 - 0.45 / width  # room for the top level's name centred on the axis end
     figure.subplots_adjust(left=left, right=right, top=1 - (0.06 if compact else 0.32) / height,
                            bottom=0.4 / height)
     axis_width = (right - left) * width  # inches

@@ -782,6 +782,8 @@ def _add_brief(w: _Writer, plan: Plan, bank: Bank, brief: Brief) -> None:
     except Exception:
         log.exception("the brief's readiness chart could not be drawn")
         _brief_para(w, clip("; ".join(f"{s.title}: {s.label}" for s in brief.scores) + ".", 180))
+    if brief.since_last_round:  # the plan has rounds: what moved, in one line (the whole story is a section)
+        _brief_para(w, clip(brief.since_last_round, 150))
 
     shown = brief.decisions[:MAX_DECISIONS]
     _brief_heading(w, "Decisions" if len(shown) == len(brief.decisions)

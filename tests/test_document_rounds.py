@@ -103,3 +103,20 @@ def test_export_from_the_command_line_includes_the_comparison(tmp_path, bank):
     texts = section_texts(Document(str(out)))
     assert "Ratings that moved" in texts and "Answers that changed" in texts
     assert any("Autumn 2025" in t for t in texts)
+
+
+def test_the_board_brief_says_what_moved_since_the_last_round(two_rounds, bank, sample):
+    from roadmap.rounds import scores_by_round
+
+    (label, before), (_, after) = scores_by_round(two_rounds, bank)[-2:]
+    moved = [(b.title, b.mean_label, a.mean_label) for b, a in zip(before, after) if b.mean_label != a.mean_label]
+    assert moved  # the fixture changed a rating in "Define the measures"
+    texts = [p.text for p in read_back(two_rounds, bank).paragraphs]
+    brief = texts[texts.index(next(t for t in texts if t.startswith("Board brief"))):]
+    line = next(t for t in brief if t.startswith("Since "))
+    assert line.startswith(f"Since {label}: ")
+    for title, old, new in moved:
+        assert f"{title} {old} -> {new}" in line
+    # A plan of one round has no such line.
+    one = [p.text for p in read_back(sample, bank).paragraphs]
+    assert not any(t.startswith("Since ") for t in one)
