@@ -218,17 +218,45 @@ def test_closing_the_workshop_makes_the_wizard_refuse_changes_with_a_message(cre
     run(at)
     assert "The workshop is closed" in at.success[0].value
 
-    team.text_area(key=key(team, "q-priorities")).input("After closing")
+    typed = "After closing: " + "the district's priorities, in our own words. " * 8
+    team.text_area(key=key(team, "q-priorities")).input(typed)
     run(team)
-    assert "closed by its facilitator, so the plan is read-only" in team.error[0].value
-    assert team.text_area(key=key(team, "q-priorities")).value == "Before closing"
+    assert "closed by the facilitator while you typed" in team.error[0].value
+    assert "copy your text" in team.error[0].value
+    box = team.text_area(key=key(team, "q-priorities"))
+    assert box.value == typed and box.disabled  # kept on screen, not wiped; no more typing
+    assert "this plan is read-only" in team.warning[0].value
     assert store.open_by_code(created.teams[0].code).plan.answers["q-priorities"] == "Before closing"
 
     button(at, "Open the workshop again").click()
     run(at)
+    run(team)  # the team's next run: the kept text is saved and every message goes
+    assert "what you typed while it was closed is now saved" in team.success[0].value
+    assert not team.error and not team.warning
+    assert not team.text_area(key=key(team, "q-priorities")).disabled
+    assert store.open_by_code(created.teams[0].code).plan.answers["q-priorities"] == typed
     team.text_area(key=key(team, "q-priorities")).input("After reopening")
     run(team)
+    assert not team.error
     assert store.open_by_code(created.teams[0].code).plan.answers["q-priorities"] == "After reopening"
+
+
+def test_every_step_of_a_closed_workshops_plan_says_read_only_and_draws_its_fields_disabled(created, store):
+    team = join(created.teams[0].code)
+    store.set_workshop_status(created.workshop.workshop_id, "closed")
+    for step in (0, 1):
+        team.button(key=f"_nav:{step}").click()
+        run(team)
+        assert "this plan is read-only" in team.warning[0].value
+    fields = [*team.main.radio, *team.main.text_input, *team.main.text_area]
+    assert fields and all(f.disabled for f in fields)
+    team.button(key="_nav:0").click()
+    run(team)
+    assert team.text_input(key=key(team, "district", "name")).disabled
+    store.set_workshop_status(created.workshop.workshop_id, "open")
+    run(team)
+    assert "open again" in team.info[0].value and not team.warning
+    assert not team.text_input(key=key(team, "district", "name")).disabled
 
 
 def test_removing_a_team_asks_first_and_keeps_its_plan(created, store, bank):
@@ -285,10 +313,8 @@ def test_a_closed_workshops_team_details_and_history_cannot_be_changed_either(cr
     store.set_workshop_status(created.workshop.workshop_id, "closed")
     team.button(key="_nav:0").click()
     run(team)
-    team.text_input(key=key(team, "district", "name")).input("Renamed after closing")
-    run(team)
-    assert "closed by its facilitator" in team.error[0].value
-    assert team.text_input(key=key(team, "district", "name")).value == "Riverbend"
+    name_box = team.text_input(key=key(team, "district", "name"))
+    assert name_box.disabled and name_box.value == "Riverbend"  # read-only: it cannot be typed into
     team.button(key=f"_nav:{len(team.session_state['plan_session'].bank.areas) + 1}").click()
     run(team)
     team.selectbox(key="_hist:question").set_value("q-priorities")
