@@ -30,7 +30,6 @@ from math import floor
 import plotly.graph_objects as go
 from docx import Document as new_document
 from docx.document import Document
-from docx.enum.text import WD_BREAK
 from docx.shared import Inches, Pt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -39,11 +38,12 @@ from openpyxl.styles import Font
 
 from .bank import Bank, Question, load_bank_text
 from .document import DocumentOptions, build_plan_document, to_docx_bytes
+from .join_cards import build_code_roster, build_join_cards  # noqa: F401 - the pages and CLI import them here
 from .plan import AnswerError, DoneOfTotal, Plan, Rating, is_answered, progress
 from .bank import Level
 from .scoring import AreaScore, level_name, one_decimal, score_areas, scored_levels
 from .store import (
-    MAX_WORKSHOP_TEAMS, MemberRating, Store, StoredPlan, TeamCode, TeamProgress, Workshop, WorkshopTeam, answer_key,
+    MAX_WORKSHOP_TEAMS, MemberRating, Store, StoredPlan, TeamProgress, Workshop, WorkshopTeam, answer_key,
 )
 from .text import clean_text, plotly_literal, slugify
 
@@ -711,32 +711,6 @@ def build_summary_document(workshop: Workshop, bank: Bank, rows: Sequence[TeamRo
             text = bank.actions[action_id].text
             document.add_paragraph(f"{text[0].upper()}{text[1:]}: {count} team{'s' if count != 1 else ''}",
                                    style="List Bullet")
-    return document
-
-
-def build_join_cards(workshop_name: str, teams: Sequence[TeamCode], app_url: str) -> Document:
-    """Return printable join cards, one page per team: the planner's address and the team's code."""
-    document = new_document()
-    document.core_properties.title = clean_text(f"Join cards: {workshop_name}")[:255]
-    url = clean_text(app_url.strip())
-    for index, item in enumerate(teams):
-        heading = document.add_heading(clean_text(workshop_name), 1)
-        if index:
-            heading.paragraph_format.page_break_before = True
-        document.add_heading(clean_text(item.team.team_name), 0)
-        document.add_paragraph(f"1. Open the planner: {url}")
-        document.add_paragraph("2. Choose \u201cResume with a code\u201d and enter your team's code:")
-        code = document.add_paragraph()
-        run = code.add_run(item.code)
-        run.bold = True
-        run.font.size = Pt(40)
-        document.add_paragraph(
-            "This code is also your team's resume code. Keep this card: with it you can carry on with your "
-            "plan after the workshop, from any device. Anyone with the code can open and change the plan.")
-        note = document.add_paragraph()
-        note.add_run().add_break(WD_BREAK.LINE)
-        note.add_run("Each of you can rate the actions on your own first under \u201cTeam ratings\u201d in the "
-                     "planner's sidebar; then agree the team's rating together.").italic = True
     return document
 
 

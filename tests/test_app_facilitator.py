@@ -283,10 +283,43 @@ def test_collecting_is_offered_and_archiving_lets_the_teams_go(created, store):
     button(at, "Archive the workshop").click()
     run(at)
     assert "The workshop is archived" in at.success[0].value
-    assert [t.label for t in at.tabs] == ["Open a workshop", "Set up a workshop"]
-    again = sign_in(created.code)
-    assert "archived" in again.error[0].value
     assert not store.plan_is_locked(created.teams[0].team.plan_id)
+    again = sign_in(created.code)  # archived: still opens, read-only, to collect and show the codes
+    assert "Archived" in texts(again)
+    assert "Download everything (.zip)" in [d.proto.label for d in again.get("download_button")]
+    assert "Close the workshop" not in [b.label for b in again.button]
+    assert button(again, "Delete the workshop").disabled  # until confirmed
+    again.checkbox(key="_fac:delete:sure").check()
+    run(again)
+    button(again, "Delete the workshop").click()
+    run(again)
+    assert "is deleted. Every team keeps its plan" in again.success[0].value
+    assert "do not match a workshop" in sign_in(created.code).error[0].value
+    assert store.open_by_code(created.teams[0].code).plan.district.name == "Riverbend"
+
+
+def test_after_signing_in_the_facilitator_shows_every_teams_current_code_again(created, store):
+    at = sign_in(created.code)
+    assert created.teams[0].code not in [c.value for c in at.code]  # not on screen unless asked
+    at.toggle(key="_fac:codes:show").set_value(True)
+    run(at)
+    shown = at.dataframe[0].value
+    assert list(shown["Join code"]) == [t.code for t in created.teams]
+    assert at.code[0].value == created.code
+    at.selectbox(key="_fac:reissue").set_value(created.teams[1].team.plan_id)
+    run(at)
+    button(at, "Make a new code").click()
+    run(at)
+    button(at, "I have the codes; hide them").click()
+    run(at)
+    later = sign_in(created.code)  # another day, another tab: the new code is the one shown
+    later.toggle(key="_fac:codes:show").set_value(True)
+    run(later)
+    current = list(later.dataframe[0].value["Join code"])
+    assert current[0] == created.teams[0].code and current[1] != created.teams[1].code
+    assert store.open_by_code(current[1]).plan_id == created.teams[1].team.plan_id
+    labels = [d.proto.label for d in later.get("download_button")]
+    assert "Roster of codes, one page (.docx)" in labels
 
 
 def test_a_workshops_own_question_bank_is_the_one_its_teams_answer(store, bank_with_fifth_area):
