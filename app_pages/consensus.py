@@ -15,6 +15,7 @@ from ui.state import (
     ERRORS, current_bank, flush_cookie, init_state, plan_session, reseed_widgets, show_notice, store, store_safe,
     widget_key,
 )
+from ui.workshop_banner import note_activity
 
 PLAN_PAGE = "app_pages/plan.py"
 MEMBER = "team_ratings_member"  # the name this person rates under (kept when the page is left)
@@ -86,6 +87,8 @@ session = plan_session()
 bank = session.bank  # a workshop's own question bank, when it has one
 info = store().workshop_of_plan(session.plan_id)
 locked = info is not None and info.status == WORKSHOP_CLOSED
+if info is not None:
+    note_activity()
 
 st.title("Team ratings")
 if info is not None:

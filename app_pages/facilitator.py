@@ -21,9 +21,10 @@ from roadmap.store import (
 )
 from roadmap.text import markdown_literal
 from roadmap.workshop import (
-    PUBLIC_URL_ENV, WorkshopSetupError, answer_text, build_collect_zip, build_combined_figure, build_heatmap,
-    build_code_roster, build_join_cards, combined_alt_text, combined_areas, combined_table, dashboard_rows, document_spreads,
-    level_label, progress_groups, team_label, team_names, workshop_bank, zip_name,
+    DIVERGENCE_GAP, PUBLIC_URL_ENV, WorkshopSetupError, answer_text, build_code_roster, build_collect_zip,
+    build_combined_figure, build_heatmap, build_join_cards, combined_alt_text, combined_areas, combined_table,
+    dashboard_rows, disagreement_board, document_spreads, level_label, progress_groups, team_label, team_names,
+    workshop_bank, zip_name,
 )
 from ui.facilitator_session import (
     FACILITATOR, FACILITATOR_KEY, NEW_CODES, flush_facilitator_cookie, resume_from_device, sign_out, signed_in,
@@ -194,6 +195,17 @@ def draw_codes(workshop: Workshop) -> None:
 # The dashboard ------------------------------------------------------------------------------------
 
 
+def room_frame(rows) -> pd.DataFrame:
+    return pd.DataFrame([{"Team": team_label(r.team), "In the room": r.room_status, "Last save": r.last_save_label,
+                          "Progress": r.percent, "Rated alone": r.raters} for r in rows])
+
+
+def disagreement_frame(board) -> pd.DataFrame:
+    return pd.DataFrame([{"Team": team_label(d.team), "Area": d.area_number, "Action": d.action_text,
+                          "Spread (levels)": d.spread, "Lowest to highest": f"{d.lowest} to {d.highest}",
+                          "Members who rated": d.raters} for d in board])
+
+
 def progress_frame(rows) -> pd.DataFrame:
     records = []
     for row in rows:
@@ -218,17 +230,36 @@ def draw_dashboard(workshop_id: str, bank) -> None:
                    icon=":material/cloud_off:")
         return
     rows = dashboard_rows(bank, summaries, now)
+    try:
+        board = disagreement_board(bank, [r.team for r in rows], store().workshop_member_ratings(workshop_id))
+    except StoreError:
+        board = []
     st.caption(f"Updated {now.astimezone():%H:%M:%S} · refreshes every {REFRESH_SECONDS} seconds")
     if not rows:
         st.info("This workshop has no teams. Add some under \u201cManage the workshop\u201d.")
         return
     done = sum(1 for r in rows if r.percent == 100)
     quiet = [r for r in rows if r.quiet]
-    teams_metric, done_metric, quiet_metric = st.columns(3)
+    never = [r for r in rows if not r.joined]
+    teams_metric, never_metric, done_metric, quiet_metric = st.columns(4)
     teams_metric.metric("Teams", len(rows))
+    never_metric.metric("Never joined", len(never))
     done_metric.metric("Finished", done)
     quiet_metric.metric("Quiet for 10 minutes or more", len(quiet))
-    progress_tab, heat_tab, combined_tab = st.tabs(["Progress", "Readiness heat map", "Combined picture"])
+    progress_tab, room_tab, apart_tab, heat_tab, combined_tab = st.tabs(
+        ["Progress", "Room", f"Where members disagree ({len(board)})", "Readiness heat map", "Combined picture"])
+    with room_tab:
+        st.dataframe(room_frame(rows), hide_index=True, width="stretch", column_config={
+            "Progress": st.column_config.ProgressColumn("Progress", min_value=0, max_value=100, format="%d%%")})
+        st.caption("In the room: whether the team has opened its plan with its code, and how many of its "
+                   "devices were on the plan's pages in the last two minutes.")
+    with apart_tab:
+        if board:
+            st.dataframe(disagreement_frame(board), hide_index=True, width="stretch")
+            st.caption(f"Teams whose members, rating on their own, are {DIVERGENCE_GAP} or more levels apart on "
+                       "an action; the widest spread first. That is where a conversation helps.")
+        else:
+            st.info(f"No team has members {DIVERGENCE_GAP} or more levels apart on an action yet.")
     with progress_tab:
         st.dataframe(progress_frame(rows), hide_index=True, width="stretch", column_config={
             "Progress": st.column_config.ProgressColumn("Progress", min_value=0, max_value=100, format="%d%%")})

@@ -258,6 +258,10 @@ class TeamRow:
     quiet_minutes: int
     raters: int
     ratings: Mapping[str, str]  # action id -> the team's agreed level id
+    joined: bool = True  # a device has opened the plan with its code
+    active_devices: int = 0  # devices on the plan's pages in the last two minutes
+    last_save: dt.datetime | None = None  # None: nobody in the team has saved anything yet
+    now: dt.datetime | None = None
 
     @property
     def required_missing(self) -> int:
@@ -265,14 +269,33 @@ class TeamRow:
 
     @property
     def quiet(self) -> bool:
-        """True when the team has work left and nobody in it has saved anything for QUIET_MINUTES."""
-        return self.percent < 100 and self.quiet_minutes >= QUIET_MINUTES
+        """True when the team joined, has work left and nobody in it has saved anything for QUIET_MINUTES."""
+        return self.joined and self.percent < 100 and self.quiet_minutes >= QUIET_MINUTES
 
     @property
     def activity_label(self) -> str:
+        if not self.joined:
+            return "never joined"
         minutes = self.quiet_minutes
         when = "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
         return f"{when}, quiet" if self.quiet else when
+
+    @property
+    def room_status(self) -> str:
+        """'Never joined', 'Joined, no device active' or '2 devices active' (in the last two minutes)."""
+        if not self.joined:
+            return "Never joined"
+        if not self.active_devices:
+            return "Joined, no device active"
+        return f"{self.active_devices} device{'s' if self.active_devices != 1 else ''} active"
+
+    @property
+    def last_save_label(self) -> str:
+        """'No save yet', 'just now', '4 min ago' or '2 h ago'."""
+        if self.last_save is None or self.now is None:
+            return "No save yet"
+        minutes = max(0, int((self.now - self.last_save).total_seconds() // 60))
+        return "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
 
 
 def dashboard_rows(bank: Bank, teams: Sequence[TeamProgress], now: dt.datetime) -> list[TeamRow]:
@@ -293,8 +316,39 @@ def dashboard_rows(bank: Bank, teams: Sequence[TeamProgress], now: dt.datetime) 
         percent = 0 if total == 0 else 100 * sum(c.done for c in cells) // total
         quiet = max(0, int((now - team.last_activity).total_seconds() // 60))
         rows.append(TeamRow(team.team, team.district_name, tuple(cells), percent, team.last_activity, quiet,
-                            team.raters, ratings))
+                            team.raters, ratings, joined=team.devices > 0, active_devices=team.active_devices,
+                            last_save=team.last_save, now=now))
     return rows
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One team's members DIVERGENCE_GAP or more levels apart on one action: where to walk next."""
+
+    team: WorkshopTeam
+    area_number: int
+    action_id: str
+    action_text: str
+    spread: int  # highest minus lowest scored level
+    lowest: int
+    highest: int
+    raters: int
+
+
+def disagreement_board(bank: Bank, teams: Sequence[WorkshopTeam],
+                       ratings: Mapping[str, Sequence[MemberRating]]) -> list[Disagreement]:
+    """Return every team and action whose members are DIVERGENCE_GAP or more levels apart, widest spread
+    first (then by team and bank order), from Store.workshop_member_ratings."""
+    area_of = {a.id: n for n, area in enumerate(bank.areas, start=1) for a in area.actions}
+    order = {a: i for i, a in enumerate(bank.actions)}
+    board = []
+    for team in teams:
+        for action_id, spread in action_spreads(bank, ratings.get(team.plan_id, ())).items():
+            if spread.divergent:
+                low, high = spread.values[0], spread.values[-1]
+                board.append(Disagreement(team, area_of.get(action_id, 0), action_id, bank.actions[action_id].text,
+                                          high - low, low, high, spread.raters))
+    return sorted(board, key=lambda d: (-d.spread, d.team.position, order.get(d.action_id, 0)))
 
 
 def _half_up(value: Fraction) -> int:

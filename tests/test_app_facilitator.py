@@ -161,7 +161,36 @@ def test_the_dashboard_shows_what_the_teams_entered(created, store, bank, sample
     assert heat["text"][0][0] == "3.5"
     combined = at.table[0].value
     assert combined.loc["Design for impact", "Teams rated"] == "2 of 2"
-    assert [m.value for m in at.metric][:2] == ["2", "1"]  # teams, finished
+    # teams, never joined (sessions opened here, not by a code on a device), finished, quiet
+    assert [m.value for m in at.metric] == ["2", "2", "1", "0"]
+
+
+def test_the_room_tells_a_team_that_never_joined_from_one_that_is_working(created, store):
+    team = join(created.teams[0].code)
+    team.text_area(key=key(team, "q-priorities")).input("We are here")
+    run(team)
+    at = sign_in(created.code)
+    room = at.dataframe[1].value.to_dict("records")
+    assert [(r["Team"], r["In the room"], r["Last save"]) for r in room] == [
+        ("1. Riverbend", "1 device active", "just now"), ("2. Lakeside", "Never joined", "No save yet")]
+    progress_table = at.dataframe[0].value
+    assert list(progress_table["Last activity"]) == ["just now", "never joined"]
+
+
+def test_the_disagreement_board_lists_teams_and_actions_members_are_apart_on_widest_first(created, store):
+    riverbend, lakeside = (t.team.plan_id for t in created.teams)
+    for plan_id, member, action_id, level in [
+            (riverbend, "Maria", "act-align-purpose", "emerging"), (riverbend, "Tom", "act-align-purpose", "established"),
+            (riverbend, "Maria", "act-funding", "emerging"), (riverbend, "Tom", "act-funding", "developing"),
+            (lakeside, "Ana", "act-funding", "not-started"), (lakeside, "Ben", "act-funding", "established"),
+            (lakeside, "Ana", "act-success-data", "not-started"), (lakeside, "Ben", "act-success-data", "developing")]:
+        store.save_member_rating(plan_id, member, action_id, level)
+    at = sign_in(created.code)
+    assert "Where members disagree (3)" in [t.label for t in at.tabs]
+    board = at.dataframe[2].value.to_dict("records")
+    assert [(r["Team"], r["Spread (levels)"], r["Lowest to highest"]) for r in board] == [
+        ("2. Lakeside", 3, "1 to 4"), ("1. Riverbend", 2, "2 to 4"), ("2. Lakeside", 2, "1 to 3")]
+    assert board[0]["Action"].startswith("finding potential funding sources")
 
 
 def test_the_facilitator_reads_a_teams_plan_without_being_able_to_change_it(created, store, bank):

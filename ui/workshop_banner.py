@@ -10,15 +10,18 @@ when the workshop opens again it is saved and its message goes.
 from __future__ import annotations
 
 import logging
+import time
 
 import streamlit as st
 
 from roadmap.plan import AnswerError
 from roadmap.store import WORKSHOP_CLOSED, StoreError
 
-from .state import ERRORS, WIDGET_GEN, plan_session, store
+from .state import DEVICE, ERRORS, WIDGET_GEN, plan_session, store
 
 READ_ONLY = "plan_read_only"  # True while this tab's plan belongs to a closed workshop
+SEEN_AT = "device_seen_at"  # when this tab last told the store its device is active (time.monotonic())
+SEEN_EVERY_SECONDS = 30  # as the store's: the room status counts a device active for two minutes
 KEPT = "kept_while_closed"  # widget key -> ("answer", question id, value) or ("rate", action id, level, note)
 
 CLOSED_BANNER = ("This workshop has been closed by its facilitator, so this plan is read-only for now: you can "
@@ -71,11 +74,27 @@ def _save_kept() -> tuple[int, int]:
     return saved, failed
 
 
+def note_activity() -> None:
+    """Tell the store this device is on the plan's pages (at most every SEEN_EVERY_SECONDS), for the
+    facilitator's room status. A database problem here is not the person's concern: it is skipped."""
+    token = st.session_state.get(DEVICE)
+    now = time.monotonic()
+    if not token or now - st.session_state.get(SEEN_AT, -SEEN_EVERY_SECONDS) < SEEN_EVERY_SECONDS:
+        return
+    st.session_state[SEEN_AT] = now
+    try:
+        store().note_device_active(token)
+    except StoreError as exc:
+        log.warning("a device's activity was not recorded: %s", exc)
+
+
 def draw_workshop_banner() -> None:
     """Say whether the plan's workshop is closed (so its fields are disabled this run); when it opened again
     since the last run, save what was kept in the boxes and clear the messages."""
     session = plan_session()
     workshop = store().workshop_of_plan(session.plan_id)
+    if workshop is not None:
+        note_activity()
     closed = workshop is not None and workshop.status == WORKSHOP_CLOSED
     was_closed = read_only() or bool(st.session_state.get(KEPT))
     st.session_state[READ_ONLY] = closed

@@ -149,6 +149,16 @@ class TeamProgress:
     ratings: dict[str, str]  # action id -> level id of the team's rating
     raters: int  # members who rated on their own
     last_member_rating: datetime | None
+    devices: int = 0  # devices that ever opened the plan (0: the team never joined)
+    active_devices: int = 0  # devices that drew a page of the plan in the last ACTIVE_SECONDS
+    created_at: datetime | None = None  # when the plan was made (a plan never saved since has no last save)
+
+    @property
+    def last_save(self) -> datetime | None:
+        """Return when anyone in the team last saved anything, or None if nobody has yet."""
+        saved = self.updated_at if self.created_at is None or self.updated_at > self.created_at else None
+        moments = [m for m in (saved, self.last_member_rating) if m is not None]
+        return max(moments) if moments else None
 
     @property
     def last_activity(self) -> datetime:
@@ -168,6 +178,10 @@ def _clean_name(value: str, what: str) -> str:
     return text
 
 
+#: A device that drew a page of its plan this recently counts as active in the room.
+ACTIVE_SECONDS = 120
+#: How often a device's activity is written (each page run would be a write per keystroke).
+SEEN_EVERY_SECONDS = 30
 #: A facilitator's device stays signed in this long after its last use (a workshop day and the evening).
 FACILITATOR_TOKEN_HOURS = 18
 
@@ -614,12 +628,18 @@ class WorkshopsMixin:
         members = (select(member_ratings.c.plan_id, func.count(func.distinct(member_ratings.c.member)).label("raters"),
                           func.max(member_ratings.c.updated_at).label("last_rated"))
                    .where(member_ratings.c.plan_id.in_(team_plans)).group_by(member_ratings.c.plan_id).subquery())
+        active_since = _now() - dt.timedelta(seconds=ACTIVE_SECONDS + SEEN_EVERY_SECONDS)
+        devices = (select(device_tokens.c.plan_id, func.count().label("devices"),
+                          func.sum(case((device_tokens.c.last_seen >= active_since, 1), else_=0)).label("active"))
+                   .where(device_tokens.c.plan_id.in_(team_plans)).group_by(device_tokens.c.plan_id).subquery())
         query = (select(workshop_teams.c.plan_id, workshop_teams.c.team_name, workshop_teams.c.position,
-                        plans.c.district_name, plans.c.updated_at, members.c.raters, members.c.last_rated,
+                        plans.c.district_name, plans.c.updated_at, plans.c.created_at, members.c.raters,
+                        members.c.last_rated, devices.c.devices, devices.c.active,
                         *[counts.c[f"g{i}"] for i in range(len(names))])
                  .select_from(workshop_teams.join(plans, plans.c.id == workshop_teams.c.plan_id)
                               .outerjoin(counts, counts.c.plan_id == workshop_teams.c.plan_id)
-                              .outerjoin(members, members.c.plan_id == workshop_teams.c.plan_id))
+                              .outerjoin(members, members.c.plan_id == workshop_teams.c.plan_id)
+                              .outerjoin(devices, devices.c.plan_id == workshop_teams.c.plan_id))
                  .where(workshop_teams.c.workshop_id == workshop_id).order_by(workshop_teams.c.position))
         with self._transaction() as conn:
             if conn.execute(select(workshops.c.id).where(workshops.c.id == workshop_id)).first() is None:
@@ -634,8 +654,20 @@ class WorkshopsMixin:
                 ratings.setdefault(r.plan_id, {})[r.key[2:]] = level
         return [TeamProgress(WorkshopTeam(r.plan_id, r.team_name, r.position), r.district_name, r.updated_at,
                              {n: int(r._mapping[f"g{i}"] or 0) for i, n in enumerate(names)},
-                             ratings.get(r.plan_id, {}), int(r.raters or 0), r.last_rated)
+                             ratings.get(r.plan_id, {}), int(r.raters or 0), r.last_rated,
+                             int(r.devices or 0), int(r.active or 0), r.created_at)
                 for r in rows]
+
+    def note_device_active(self, token: str) -> None:
+        """Record that the device with this plan token just drew a page (the room status counts it active).
+
+        Callers write at most every SEEN_EVERY_SECONDS per device; an unknown token changes nothing.
+        """
+        if not token:
+            return
+        with self._transaction(write=True) as conn:
+            conn.execute(update(device_tokens).where(device_tokens.c.token_hash == keyed(
+                self._secret, token_digest(token))).values(last_seen=_now()))
 
     def workshop_plans(self, workshop_id: str) -> list[tuple[WorkshopTeam, StoredPlan]]:
         """Return every team with its whole stored plan, in order (for collecting them at the end)."""
