@@ -163,10 +163,11 @@ def test_join_cards_have_one_page_per_team_with_the_address_and_code():
 
 
 def summary(plan_id: str, name: str, position: int, ratings: dict, answered: dict | None = None,
-            minutes_ago: int = 0, raters: int = 0) -> TeamProgress:
+            minutes_ago: int = 0, raters: int = 0, devices: int = 1) -> TeamProgress:
     filled = {f"answered:{a}": n for a, n in (answered or {}).items()}
     at = NOW - dt.timedelta(minutes=minutes_ago)
-    return TeamProgress(WorkshopTeam(plan_id, name, position), name, at, filled, ratings, raters, None)
+    return TeamProgress(WorkshopTeam(plan_id, name, position), name, at, filled, ratings, raters, None,
+                        devices=devices, created_at=NOW - dt.timedelta(hours=1))
 
 
 @pytest.fixture
@@ -194,6 +195,14 @@ def test_dashboard_rows_show_progress_readiness_and_who_is_quiet(bank, rows):
     assert [r.quiet for r in rows] == [False, True, True]
     assert rows[0].activity_label == "3 min ago"
     assert rows[1].activity_label == f"{QUIET_MINUTES + 2} min ago, quiet"
+
+
+def test_a_team_that_never_joined_is_said_so_and_never_called_quiet(bank):
+    never, stalled = dashboard_rows(bank, [summary("p1", "Riverbend", 1, {}, minutes_ago=QUIET_MINUTES + 5, devices=0),
+                                           summary("p2", "Lakeside", 2, {}, minutes_ago=QUIET_MINUTES + 5)], NOW)
+    assert (never.room_status, never.activity_label, never.quiet) == ("Never joined", "never joined", False)
+    assert (stalled.room_status, stalled.quiet) == ("Joined, no device active", True)
+    assert stalled.last_save_label == f"{QUIET_MINUTES + 5} min ago"
 
 
 def test_combined_areas_average_the_teams_that_rated(bank, rows):
