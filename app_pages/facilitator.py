@@ -486,6 +486,7 @@ if st.session_state.get(NEW_CODES):
     draw_new_codes(workshop)
 else:
     draw_codes(workshop)
+st.page_link("app_pages/presenter.py", label="Presenter view, for the projector", icon=":material/tv:")
 draw_dashboard(workshop.workshop_id, bank)
 st.divider()
 draw_team_plan(workshop, bank)
