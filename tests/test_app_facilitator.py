@@ -255,6 +255,7 @@ def test_closing_the_workshop_makes_the_wizard_refuse_changes_with_a_message(cre
     box = team.text_area(key=key(team, "q-priorities"))
     assert box.value == typed and box.disabled  # kept on screen, not wiped; no more typing
     assert "this plan is read-only" in team.warning[0].value
+    assert typed in [c.value for c in team.main.code]  # with a copy button, as a disabled box may not copy
     assert store.open_by_code(created.teams[0].code).plan.answers["q-priorities"] == "Before closing"
 
     button(at, "Open the workshop again").click()

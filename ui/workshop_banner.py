@@ -88,6 +88,16 @@ def note_activity() -> None:
         log.warning("a device's activity was not recorded: %s", exc)
 
 
+def _show_kept() -> None:
+    """Show the text kept from the closing in boxes with a copy button (a disabled field may not let one copy)."""
+    texts = [change[2] if change[0] == "answer" else change[3] for change in st.session_state.get(KEPT, {}).values()]
+    texts = [t for t in texts if isinstance(t, str) and t.strip()]
+    if texts:
+        st.caption("What you typed as the workshop closed, not saved; the button at its top right copies it:")
+        for text in texts:
+            st.code(text, language=None, wrap_lines=True)
+
+
 def draw_workshop_banner() -> None:
     """Say whether the plan's workshop is closed (so its fields are disabled this run); when it opened again
     since the last run, save what was kept in the boxes and clear the messages."""
@@ -100,6 +110,7 @@ def draw_workshop_banner() -> None:
     st.session_state[READ_ONLY] = closed
     if closed:
         st.warning(CLOSED_BANNER, icon=":material/lock:")
+        _show_kept()
         return
     if not was_closed:
         return
