@@ -379,6 +379,26 @@ def delete_workshop(workshop_id: str, name: str) -> None:
     notify("success", f"{markdown_literal(name)} is deleted. Every team keeps its plan and code.")
 
 
+@store_safe
+def on_pacing(workshop_id: str) -> None:
+    store().set_pacing(workshop_id, st.session_state.get("_fac:focus"), bool(st.session_state.get("_fac:hide")))
+
+
+def draw_pacing(workshop: Workshop, bank) -> None:
+    """Point every team to an area, and hide members' own ratings until everyone present has rated."""
+    st.session_state.setdefault("_fac:focus", workshop.focus_area)
+    st.session_state.setdefault("_fac:hide", workshop.hide_member_ratings)
+    numbers = list(range(1, len(bank.areas) + 1))
+    focus, hide = st.columns(2, vertical_alignment="bottom")
+    focus.selectbox("Point every team to", numbers, key="_fac:focus", index=None, placeholder="No area",
+                    format_func=lambda n: f"Area {n}: {bank.areas[n - 1].title}", on_change=on_pacing,
+                    args=(workshop.workshop_id,), help="Shown at the top of every team's pages: "
+                                                      "\u201cwe are on area 2\u201d. Clear it to show none.")
+    hide.toggle("Hide members' own ratings from each other until all of a team's members have rated",
+                key="_fac:hide", on_change=on_pacing, args=(workshop.workshop_id,),
+                help="Turn off to reveal every member's ratings to their team now.")
+
+
 def draw_delete(workshop: Workshop) -> None:
     with st.expander("Delete the workshop"):
         st.write("Deleting removes the workshop, its dashboard and the codes kept for you, for good. Every "
@@ -487,6 +507,8 @@ if st.session_state.get(NEW_CODES):
 else:
     draw_codes(workshop)
 st.page_link("app_pages/presenter.py", label="Presenter view, for the projector", icon=":material/tv:")
+if workshop.status == WORKSHOP_OPEN:
+    draw_pacing(workshop, bank)
 draw_dashboard(workshop.workshop_id, bank)
 st.divider()
 draw_team_plan(workshop, bank)

@@ -163,6 +163,31 @@ def action_spreads(bank: Bank, ratings: Iterable[MemberRating]) -> dict[str, Act
     return {action_id: action_spread(bank, action_id, by_action.get(action_id, {})) for action_id in bank.actions}
 
 
+@dataclass(frozen=True)
+class MemberView:
+    """What one member sees of the team's own ratings while the facilitator paces the reveal."""
+
+    rated_all: bool  # this member has rated every action on their own
+    compare_open: bool  # the "Compare and agree" tab is shown to this member
+    shown: frozenset[str]  # actions whose members' ratings are shown
+    waiting: dict[str, list[str]]  # action id -> members present who have not rated it yet
+
+
+def member_view(bank: Bank, ratings: Iterable[MemberRating], member: str, hidden: bool,
+                team: Iterable[str] = ()) -> MemberView:
+    """Return what member sees: with ratings hidden (the facilitator's pacing), Compare opens once they have
+    rated every action on their own, and an action's ratings show once every member present (the team list,
+    and everyone who rated anything) has rated it; revealed, everything shows to everyone."""
+    ratings = list(ratings)
+    present = sorted({r.member for r in ratings} | set(team) | ({member} if member else set()), key=str.casefold)
+    rated = {(r.member, r.action_id) for r in ratings}
+    waiting = {a: [m for m in present if (m, a) not in rated] for a in bank.actions}
+    rated_all = bool(member) and all((member, a) in rated for a in bank.actions)
+    if not hidden:
+        return MemberView(rated_all, True, frozenset(bank.actions), waiting)
+    return MemberView(rated_all, rated_all, frozenset(a for a, left in waiting.items() if not left), waiting)
+
+
 def level_label(bank: Bank, level_id: str | None) -> str:
     """Return a level as a reader sees it: '3 · Developing', 'Not applicable', or 'Not rated'."""
     return bank.level_text(level_id, NOT_RATED)

@@ -14,6 +14,8 @@ from roadmap.scoring import score_areas
 from roadmap.session import PlanSession
 from roadmap.store import Store
 
+from ui.member import ADD_ME
+
 from .apptest_helpers import button, database_url, key, new_app, open_with_code, run  # noqa: F401
 
 PASSPHRASE = "blue heron at the lake"
@@ -205,14 +207,27 @@ def test_the_facilitator_reads_a_teams_plan_without_being_able_to_change_it(crea
     assert "This team's plan (.docx)" in [d.proto.label for d in at.get("download_button")]
 
 
+def add_me(at: AppTest, name: str) -> None:
+    """A member not on the team list yet adds their name on Team ratings (once)."""
+    at.selectbox(key="_tr:member").set_value(ADD_ME)
+    run(at)
+    at.text_input(key="_tr:new-name").input(name)
+    button(at, "Add me to the team").click()
+    run(at)
+
+
+def team_ratings(code: str) -> AppTest:
+    at = join(code)
+    at.switch_page(TEAM_RATINGS_PAGE)
+    return run(at)
+
+
 def test_members_rate_alone_then_the_team_agrees_where_they_were_apart(created, store):
     code, plan_id = created.teams[0].code, created.teams[0].team.plan_id
+    store.set_pacing(created.workshop.workshop_id, None, hide_member_ratings=False)  # revealed: no pacing
     for name, level in (("Maria", "not-started"), ("Tom", "developing")):
-        at = join(code)
-        at.switch_page(TEAM_RATINGS_PAGE)
-        run(at)
-        at.text_input(key="_tr:member").input(name)
-        run(at)
+        at = team_ratings(code)
+        add_me(at, name)
         at.radio(key=f"_tr:mine:{name}:act-align-purpose").set_value(level)
         run(at)
     assert [(r.member, r.level) for r in store.member_ratings(plan_id)] == [
@@ -230,6 +245,40 @@ def test_members_rate_alone_then_the_team_agrees_where_they_were_apart(created, 
     run(at)
     agreed = store.load(plan_id).plan.ratings["act-align-purpose"]
     assert (agreed.level, agreed.note) == ("emerging", "No owner yet, so emerging")
+    assert [m.name for m in store.load(plan_id).plan.district.team] == ["Maria", "Tom"]  # the plan's team table
+
+
+def test_paced_ratings_stay_hidden_until_every_member_rated_or_the_facilitator_reveals(created, store, bank):
+    code, plan_id = created.teams[0].code, created.teams[0].team.plan_id
+    first, second = list(bank.actions)[:2]
+    maria = team_ratings(code)
+    add_me(maria, "Maria")  # on the team list now: present, whether or not she has rated
+    maria.radio(key=f"_tr:mine:Maria:{first}").set_value("not-started")
+    run(maria)
+    assert [t.label for t in maria.tabs] == ["1. My own ratings"]  # no Compare before rating every action
+    tom = team_ratings(code)
+    add_me(tom, "Tom")
+    for action_id in bank.actions:
+        tom.radio(key=f"_tr:mine:Tom:{action_id}").set_value("developing")
+        run(tom)
+    assert [t.label for t in tom.tabs] == ["1. My own ratings", "2. Compare and agree"]
+    # Both rated the first action: it shows (and they are apart); Maria has not rated the second: hidden.
+    assert [list(d.value["Rating"]) for d in tom.dataframe] == [["1 · Not started", "3 · Developing"]]
+    assert "Hidden until everyone has rated it on their own; waiting for Maria." in texts(tom)
+
+    at = sign_in(created.code)  # the facilitator reveals, and points every team to area 2
+    at.selectbox(key="_fac:focus").set_value(2)
+    run(at)
+    at.toggle(key="_fac:hide").set_value(False)
+    run(at)
+    assert store.workshop(created.workshop.workshop_id).hide_member_ratings is False
+    run(tom)
+    assert "we are on area 2, Know the context" in tom.info[0].value
+    ratings = [list(d.value["Rating"]) for d in tom.dataframe]
+    assert len(ratings) == len(bank.actions) and ratings[1] == ["3 · Developing"]
+    assert "waiting for Maria" not in texts(tom)
+    run(maria)
+    assert "2. Compare and agree" in [t.label for t in maria.tabs]  # revealed: open to every member
 
 
 # Closing, removing, collecting ------------------------------------------------------------------

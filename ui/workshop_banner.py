@@ -16,6 +16,7 @@ import streamlit as st
 
 from roadmap.plan import AnswerError
 from roadmap.store import WORKSHOP_CLOSED, StoreError
+from roadmap.text import markdown_literal
 
 from .state import DEVICE, ERRORS, WIDGET_GEN, plan_session, store
 
@@ -98,6 +99,14 @@ def _show_kept() -> None:
             st.code(text, language=None, wrap_lines=True)
 
 
+def draw_focus(workshop, bank) -> None:
+    """Say which area the facilitator has pointed every team to ("we are on area 2"), if any."""
+    number = workshop.focus_area
+    if number and 1 <= number <= len(bank.areas):
+        st.info(f"Your facilitator: we are on area {number}, {markdown_literal(bank.areas[number - 1].title)}.",
+                icon=":material/flag:")
+
+
 def draw_workshop_banner() -> None:
     """Say whether the plan's workshop is closed (so its fields are disabled this run); when it opened again
     since the last run, save what was kept in the boxes and clear the messages."""
@@ -105,6 +114,7 @@ def draw_workshop_banner() -> None:
     workshop = store().workshop_of_plan(session.plan_id)
     if workshop is not None:
         note_activity()
+        draw_focus(workshop, session.bank)
     closed = workshop is not None and workshop.status == WORKSHOP_CLOSED
     was_closed = read_only() or bool(st.session_state.get(KEPT))
     st.session_state[READ_ONLY] = closed

@@ -64,6 +64,8 @@ class Workshop:
     created_at: datetime
     bank_yaml: str | None
     teams: tuple[WorkshopTeam, ...]
+    focus_area: int | None = None  # the area (1, 2, ...) the facilitator points every team to
+    hide_member_ratings: bool = False  # members' own ratings hidden until all present rated, or revealed
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,8 @@ class PlanWorkshop:
     status: str
     team_name: str
     own_bank: bool
+    focus_area: int | None = None
+    hide_member_ratings: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,7 +243,7 @@ class WorkshopsMixin:
             code, hashed = self._unused_code(conn, workshops)
             conn.execute(insert(workshops).values(
                 id=workshop_id, code_hash=hashed, name=name, date=day, bank_yaml=bank_yaml,
-                passphrase_hash=secret, status=WORKSHOP_OPEN, created_at=now, seal_salt=salt,
+                passphrase_hash=secret, status=WORKSHOP_OPEN, created_at=now, seal_salt=salt, hide_member_ratings=True,
                 sealed_code=seal(key, code, _workshop_context(workshop_id))))
             teams = self._insert_teams(conn, workshop_id, names, day, who, first_position=1, key=key)
         return CreatedWorkshop(self.workshop(workshop_id), code, tuple(teams), key)
@@ -344,7 +348,19 @@ class WorkshopsMixin:
             teams = conn.execute(select(workshop_teams).where(workshop_teams.c.workshop_id == workshop_id)
                                  .order_by(workshop_teams.c.position)).all()
         return Workshop(row.id, row.name, row.date, row.status, row.created_at, row.bank_yaml,
-                        tuple(WorkshopTeam(t.plan_id, t.team_name, t.position) for t in teams))
+                        tuple(WorkshopTeam(t.plan_id, t.team_name, t.position) for t in teams),
+                        row.focus_area, bool(row.hide_member_ratings))
+
+    def set_pacing(self, workshop_id: str, focus_area: int | None, hide_member_ratings: bool) -> Workshop:
+        """Point every team to an area (None: no area) and hide or reveal members' own ratings; return it.
+
+        Raises UnknownWorkshopError.
+        """
+        with self._transaction(write=True) as conn:
+            self._lock_workshop(conn, workshop_id)
+            conn.execute(update(workshops).where(workshops.c.id == workshop_id).values(
+                focus_area=focus_area, hide_member_ratings=bool(hide_member_ratings)))
+        return self.workshop(workshop_id)
 
     def set_workshop_status(self, workshop_id: str, status: str) -> Workshop:
         """Close (teams can read, not change, their plans), reopen or archive a workshop; return it.
@@ -528,12 +544,14 @@ class WorkshopsMixin:
         with self._transaction(plan_id=plan_id) as conn:
             row = conn.execute(
                 select(workshops.c.id, workshops.c.name, workshops.c.status, workshop_teams.c.team_name,
-                       workshops.c.bank_yaml.is_not(None).label("own_bank"))
+                       workshops.c.bank_yaml.is_not(None).label("own_bank"), workshops.c.focus_area,
+                       workshops.c.hide_member_ratings)
                 .select_from(workshop_teams.join(workshops, workshops.c.id == workshop_teams.c.workshop_id))
                 .where(workshop_teams.c.plan_id == plan_id)).first()
         if row is None:
             return None
-        return PlanWorkshop(row.id, row.name, row.status, row.team_name, bool(row.own_bank))
+        return PlanWorkshop(row.id, row.name, row.status, row.team_name, bool(row.own_bank), row.focus_area,
+                            bool(row.hide_member_ratings))
 
     def workshop_bank_text(self, plan_id: str) -> str | None:
         """Return the question bank (YAML) of the workshop plan_id belongs to, or None if it uses the default."""
