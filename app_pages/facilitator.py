@@ -463,9 +463,11 @@ def draw_collect(workshop: Workshop, bank) -> None:
     st.subheader("Collect everything")
     st.write("One zip: every team's Word plan (with its members' own ratings beside the agreed ones), progress "
              "and ratings as CSV and Excel, and a short workshop summary with the combined chart.")
+    anonymise = st.checkbox("Withhold team names in the summary (Team A, Team B ...)", key="_fac:anonymise",
+                            help="For a summary shared beyond the room. The team plans keep their names.")
     st.download_button("Download everything (.zip)", on_click="ignore", type="primary", icon=":material/download:",
                        data=lambda: build_collect_zip(store(), store().workshop(workshop.workshop_id), bank,
-                                                      dt.date.today()),
+                                                      dt.date.today(), anonymise=anonymise),
                        file_name=zip_name(workshop, dt.date.today()), mime="application/zip")
 
 

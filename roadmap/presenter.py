@@ -17,23 +17,13 @@ import plotly.graph_objects as go
 from .bank import Bank
 from .scoring import scored_levels
 from .text import plotly_literal
-from .workshop import CombinedArea, Disagreement, TeamRow, build_combined_figure, team_label
+from .workshop import CombinedArea, Disagreement, TeamRow, anonymous_label, build_combined_figure, team_label
 from .store import WorkshopTeam
 
 PRESENTER_WIDTH, PRESENTER_HEIGHT = 1220, 540
 TEAMS_PER_PAGE = 15
 BOARD_ROWS_PER_PAGE = 8
 _TEXT = "#1a1a1a"
-
-
-def anonymous_label(index: int) -> str:
-    """Return 'Team A' for 0, ..., 'Team Z', then 'Team AA', 'Team AB' ... (a workshop has at most 100)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return f"Team {letters}"
 
 
 def presenter_labels(teams: Sequence[WorkshopTeam], hide_names: bool) -> dict[str, str]:

@@ -137,7 +137,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             bank = workshop_bank(workshop, default_bank)
         except BankError as exc:
             raise CliError(f"the workshop's question bank cannot be used: {exc.problems[0]}") from None
-        data = build_collect_zip(store, workshop, bank, dt.date.today())
+        data = build_collect_zip(store, workshop, bank, dt.date.today(), anonymise=args.anonymise)
     out = Path(args.out)
     write_output(out, data)
     count = len(workshop.teams)
@@ -292,6 +292,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                        "Excel, and a short workshop summary with the combined chart.")
     a.add_argument("code", nargs="+", metavar="CODE", help="the workshop code, e.g. K7QF-M2XR-9P")
     a.add_argument("--out", required=True, metavar="FILE.zip", help="where to write the zip")
+    a.add_argument("--anonymise", action="store_true",
+                   help="name the teams Team A, Team B ... in the summary (the team plans keep their names)")
     a.add_argument("--bank", metavar="PATH",
                    help=f"question bank for a workshop without its own (default: {BANK_ENV}, else questions.yaml)")
     common(a)
