@@ -576,7 +576,7 @@ def draw_combined_chart(combined: Sequence[CombinedArea], dpi: int = 200) -> byt
     height = 1.0 + 0.55 * max(len(combined), 1)
     figure = Figure(figsize=(6.5, height), dpi=dpi)
     FigureCanvasAgg(figure)
-    figure.subplots_adjust(left=0.33, right=0.96, top=1 - 0.4 / height, bottom=0.5 / height)
+    figure.subplots_adjust(left=0.33, right=0.93, top=1 - 0.4 / height, bottom=0.5 / height)
     ax = figure.add_subplot()
     rows = range(len(combined))
     levels = list(combined[0].levels) if combined and combined[0].levels else []
@@ -775,7 +775,9 @@ def _column_inches(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> 
     cells = [[str(h)] + [str(r[i]) for r in rows] for i, h in enumerate(headers)]
     words = [max((len(w) for text in column for w in text.split()), default=4) for column in cells]
     texts = [min(max((len(text) for text in column), default=4), 60) for column in cells]
-    floor = [0.095 * w + 0.15 for w in words]  # about 0.09 inch a character at 10 pt, plus the cell's margins
+    # About 0.09 inch a character at 10 pt, plus the cell's margins; a single "word" longer than a fifth of
+    # the page (a URL, a formula typed as a name) breaks rather than squeeze every other column.
+    floor = [min(0.095 * w + 0.15, _PAGE_INCHES / 5) for w in words]
     if sum(floor) >= _PAGE_INCHES:
         return [_PAGE_INCHES * f / sum(floor) for f in floor]
     room = _PAGE_INCHES - sum(floor)
@@ -890,12 +892,13 @@ def build_summary_document(workshop: Workshop, bank: Bank, rows: Sequence[TeamRo
         document.add_heading(title, 1).paragraph_format.page_break_before = True
 
     section("Readiness of each team")
-    document.add_paragraph("Each area's mean level, with how many of its actions the team rated beside it: a "
-                           "figure resting on one rated action says less than one resting on all of them.")
+    document.add_paragraph("Each area's mean level, and beside it how many of the area's actions the team rated "
+                           "(\u201c2.5 (1 of 4)\u201d rests on one rated action of four, so it says less than one "
+                           "resting on all of them).")
     headers = ["Team", "Progress"] + [_area_label(n, a.title) for n, a in enumerate(bank.areas, start=1)]
     _table(document, headers, [[names[r.team.plan_id], f"{r.percent}%"]
                                + [c.readiness_short if c.readiness is None
-                                  else f"{c.readiness_short} ({c.rated} of {c.actions} rated)" for c in r.areas]
+                                  else f"{c.readiness_short} ({c.rated} of {c.actions})" for c in r.areas]
                                for r in rows])
 
     section("Where members saw things differently")
