@@ -103,3 +103,17 @@ def test_close_reopen_and_archive_ask_first_and_archive_still_exports(created, d
         assert store.open_by_code(made.teams[0].code).plan.district.name == "Riverbend"  # plans are kept
     finally:
         store.close()
+
+
+def test_a_new_passphrase_reseals_the_codes_and_the_old_one_stops_opening_them(created, database_url,
+                                                                              passphrase_file, tmp_path):
+    made, _ = created
+    new = tmp_path / "new.txt"
+    new.write_text("a new passphrase for the spring\n", encoding="utf-8")
+    changed = workshop("passphrase", made.code, "--passphrase-file", str(passphrase_file),
+                       "--new-passphrase-file", str(new), database=database_url)
+    assert changed.returncode == 0, changed.stderr
+    assert_one_line_error(workshop("codes", made.code, "--passphrase-file", str(passphrase_file),
+                                   database=database_url), "passphrase")
+    shown = workshop("codes", made.code, "--passphrase-file", str(new), "--json", database=database_url)
+    assert [t["code"] for t in json.loads(shown.stdout)["teams"]] == [made.teams[0].code, None, made.teams[2].code]

@@ -6,6 +6,7 @@
     workshop codes CODE [--cards FILE] [--roster FILE]        every team's current join code; reprint the cards
     workshop close|reopen|archive CODE [--yes]                teams read-only / editable again / let go
     workshop delete CODE [--yes]                              remove the workshop (every team's plan is kept)
+    workshop passphrase CODE [--new-passphrase-file FILE]     a new facilitator passphrase; the codes resealed
 
 Every command but list needs the facilitator passphrase: from --passphrase-file FILE,
 else the environment variable ROADMAP_FACILITATOR_PASSPHRASE, else typed at a
@@ -215,6 +216,28 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    code = " ".join(args.code)
+    passphrase = _passphrase(args, confirm=False)
+    if args.new_passphrase_file:
+        new = _passphrase(argparse.Namespace(passphrase_file=args.new_passphrase_file), confirm=False)
+    elif sys.stdin.isatty():
+        new = getpass.getpass("New facilitator passphrase: ")
+        if getpass.getpass("Type it again: ") != new:
+            raise CliError("the two new passphrases typed differ; nothing was changed")
+    else:
+        raise CliError("give the new passphrase with --new-passphrase-file FILE")
+    try:
+        check_passphrase(new)
+    except WeakPassphraseError as exc:
+        raise CliError(sentence(exc)) from None
+    with open_store(args) as store:
+        workshop = store.change_passphrase(code, passphrase, new, client="command line")
+    print(f"{workshop.name} has a new facilitator passphrase; its codes are sealed with it, and every "
+          "facilitator device is signed out")
+    return EXIT_OK
+
+
 def cmd_delete(args: argparse.Namespace) -> int:
     code = " ".join(args.code)
     passphrase = _passphrase(args, confirm=False)
@@ -328,4 +351,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         a.add_argument("--yes", action="store_true", help="do not ask for confirmation (for scripts)")
         common(a)
         a.set_defaults(handler=cmd_delete if action == "delete" else cmd_status)
+
+    a = actions.add_parser("passphrase", help="give the workshop a new facilitator passphrase",
+                           description="Give the workshop a new facilitator passphrase (the current one from "
+                                       "--passphrase-file, the environment or a prompt); the kept codes are "
+                                       "sealed again with the new one.")
+    a.add_argument("code", nargs="+", metavar="CODE", help="the workshop code, e.g. K7QF-M2XR-9P")
+    a.add_argument("--new-passphrase-file", metavar="FILE",
+                   help="file whose first line is the new passphrase (else typed twice at a prompt)")
+    common(a)
+    a.set_defaults(handler=cmd_passphrase)
 
