@@ -111,7 +111,11 @@ def draw_workshop_banner() -> None:
     """Say whether the plan's workshop is closed (so its fields are disabled this run); when it opened again
     since the last run, save what was kept in the boxes and clear the messages."""
     session = plan_session()
-    workshop = store().workshop_of_plan(session.plan_id)
+    try:
+        workshop = store().workshop_of_plan(session.plan_id)
+    except StoreError as exc:  # the page says the database is down where it matters; the fields stay as they were
+        log.warning("the plan's workshop could not be read: %s", exc)
+        return
     if workshop is not None:
         note_activity()
         draw_focus(workshop, session.bank)

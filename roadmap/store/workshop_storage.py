@@ -541,6 +541,8 @@ class WorkshopsMixin:
 
     def workshop_of_plan(self, plan_id: str) -> PlanWorkshop | None:
         """Return the workshop plan_id belongs to (name, status, whether it has its own bank), or None."""
+        if plan_id in self._standalone:  # seen outside any workshop: it never joins one (see _is_locked)
+            return None
         with self._transaction(plan_id=plan_id) as conn:
             row = conn.execute(
                 select(workshops.c.id, workshops.c.name, workshops.c.status, workshop_teams.c.team_name,
@@ -549,6 +551,9 @@ class WorkshopsMixin:
                 .select_from(workshop_teams.join(workshops, workshops.c.id == workshop_teams.c.workshop_id))
                 .where(workshop_teams.c.plan_id == plan_id)).first()
         if row is None:
+            if len(self._standalone) >= MAX_STANDALONE_REMEMBERED:
+                self._standalone.clear()
+            self._standalone.add(plan_id)
             return None
         return PlanWorkshop(row.id, row.name, row.status, row.team_name, bool(row.own_bank), row.focus_area,
                             bool(row.hide_member_ratings))
