@@ -476,7 +476,6 @@ def draw_collect(workshop: Workshop, bank) -> None:
 st.set_page_config(layout="wide", page_title="Facilitator · Teacher leadership plan")
 st.title("Facilitator")
 resume_from_device()  # a reload on this device: no passphrase typed in front of the room
-flush_facilitator_cookie()
 show_notice()
 
 workshop_id = st.session_state.get(FACILITATOR)
@@ -486,6 +485,7 @@ if workshop_id is None:
         draw_open()
     with create_tab:
         draw_create()
+    flush_facilitator_cookie()  # last, so the invisible frame shifts no element (an expander would close)
     st.stop()
 
 try:
@@ -522,3 +522,4 @@ st.divider()
 if st.button("Sign out of this workshop"):
     sign_out()
     st.rerun()
+flush_facilitator_cookie()  # last, so the invisible frame shifts no element (an expander would close)

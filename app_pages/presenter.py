@@ -33,13 +33,13 @@ CHART_CONFIG = {"displayModeBar": False, "staticPlot": True}
 st.set_page_config(layout="wide", page_title="Presenter · Teacher leadership plan")
 st.html(COMPACT)
 resume_from_device()
-flush_facilitator_cookie()
 workshop_id = st.session_state.get(FACILITATOR)
 if workshop_id is None:
     st.title("Presenter")
     st.info("Sign in on the Facilitator page first (workshop code and passphrase); this page then shows the "
             "workshop for the projector.")
     st.page_link("app_pages/facilitator.py", label="Facilitator", icon=":material/co_present:")
+    flush_facilitator_cookie()
     st.stop()
 try:
     workshop = store().workshop(workshop_id)
@@ -91,3 +91,4 @@ def draw_view() -> None:
 
 
 draw_view()
+flush_facilitator_cookie()  # last, so the invisible frame shifts no element

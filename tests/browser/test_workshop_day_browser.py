@@ -44,6 +44,7 @@ def sign_in(page, url: str, code: str) -> None:
     page.get_by_role("button", name="Open the dashboard").click()
     page.get_by_role("heading", name="Spring Leadership Institute").wait_for(timeout=30_000)
     wait_idle(page)
+    page.wait_for_function("document.cookie.includes('roadmap_facilitator=')", timeout=30_000)
 
 
 OVERLAPS = """() => {
