@@ -231,7 +231,7 @@ def draw_dashboard(workshop_id: str, bank) -> None:
         return
     rows = dashboard_rows(bank, summaries, now)
     try:
-        board = disagreement_board(bank, [r.team for r in rows], store().workshop_member_ratings(workshop_id))
+        board = disagreement_board(bank, [r.team for r in rows], store().workshop_member_levels(workshop_id))
     except StoreError:
         board = []
     st.caption(f"Updated {now.astimezone():%H:%M:%S} · refreshes every {REFRESH_SECONDS} seconds")

@@ -57,7 +57,7 @@ def draw_view() -> None:
     now = dt.datetime.now(dt.timezone.utc)
     try:
         rows = dashboard_rows(bank, store().workshop_progress(workshop_id, progress_groups(bank)), now)
-        board = disagreement_board(bank, [r.team for r in rows], store().workshop_member_ratings(workshop_id))
+        board = disagreement_board(bank, [r.team for r in rows], store().workshop_member_levels(workshop_id))
     except StoreError as exc:
         st.warning(f"{store_problem(exc)} Trying again every {REFRESH_SECONDS} seconds.", icon=":material/cloud_off:")
         return

@@ -45,7 +45,7 @@ from .plan import AnswerError, DoneOfTotal, Plan, Rating, is_answered, progress
 from .bank import Level
 from .scoring import AreaScore, level_name, one_decimal, score_areas, scored_levels
 from .store import (
-    MAX_WORKSHOP_TEAMS, MemberRating, Store, StoredPlan, TeamProgress, Workshop, WorkshopTeam, answer_key,
+    MAX_WORKSHOP_TEAMS, MemberLevel, MemberRating, Store, StoredPlan, TeamProgress, Workshop, WorkshopTeam, answer_key,
 )
 from .text import clean_text, plotly_literal, slugify
 
@@ -159,7 +159,7 @@ def action_spread(bank: Bank, action_id: str, choices: Mapping[str, str]) -> Act
     return ActionSpread(action_id, ordered, tuple(values), median_level(values), is_divergent(values))
 
 
-def action_spreads(bank: Bank, ratings: Iterable[MemberRating]) -> dict[str, ActionSpread]:
+def action_spreads(bank: Bank, ratings: Iterable[MemberRating | MemberLevel]) -> dict[str, ActionSpread]:
     """Return the spread of every action of the bank (in bank order), from the members' own ratings."""
     by_action: dict[str, dict[str, str]] = {}
     for rating in ratings:
@@ -365,9 +365,9 @@ class Disagreement:
 
 
 def disagreement_board(bank: Bank, teams: Sequence[WorkshopTeam],
-                       ratings: Mapping[str, Sequence[MemberRating]]) -> list[Disagreement]:
+                       ratings: Mapping[str, Sequence[MemberRating | MemberLevel]]) -> list[Disagreement]:
     """Return every team and action whose members are DIVERGENCE_GAP or more levels apart, widest spread
-    first (then by team and bank order), from Store.workshop_member_ratings."""
+    first (then by team and bank order), from Store.workshop_member_levels (or workshop_member_ratings)."""
     area_of = {a.id: n for n, area in enumerate(bank.areas, start=1) for a in area.actions}
     order = {a: i for i, a in enumerate(bank.actions)}
     board = []

@@ -17,7 +17,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
@@ -140,6 +140,14 @@ class MemberRating:
     action_id: str
     level: str
     updated_at: datetime
+
+
+class MemberLevel(NamedTuple):
+    """One member's own level for one action, without its time: what the dashboard's disagreement board reads."""
+
+    member: str
+    action_id: str
+    level: str
 
 
 @dataclass(frozen=True)
@@ -630,6 +638,18 @@ class WorkshopsMixin:
         out: dict[str, list[MemberRating]] = {}
         for r in rows:
             out.setdefault(r.plan_id, []).append(MemberRating(r.member, r.action_id, r.level, r.updated_at))
+        return out
+
+    def workshop_member_levels(self, workshop_id: str) -> dict[str, list[MemberLevel]]:
+        """Return the members' own levels of each of the workshop's plans, keyed by plan id (no times: the
+        dashboard reads this every few seconds)."""
+        team_plans = select(workshop_teams.c.plan_id).where(workshop_teams.c.workshop_id == workshop_id)
+        with self._transaction() as conn:
+            rows = conn.execute(select(member_ratings.c.plan_id, member_ratings.c.member, member_ratings.c.action_id,
+                                       member_ratings.c.level).where(member_ratings.c.plan_id.in_(team_plans))).all()
+        out: dict[str, list[MemberLevel]] = {}
+        for r in rows:
+            out.setdefault(r.plan_id, []).append(MemberLevel(r.member, r.action_id, r.level))
         return out
 
     # The facilitator's summary --------------------------------------------------
