@@ -12,6 +12,7 @@ pages = [
     st.Page("app_pages/plan.py", title="Plan", icon=":material/edit_note:", url_path="plan"),
     st.Page("app_pages/consensus.py", title="Team ratings", icon=":material/groups:", url_path="team-ratings"),
     st.Page("app_pages/facilitator.py", title="Facilitator", icon=":material/co_present:", url_path="facilitator"),
+    st.Page("app_pages/presenter.py", title="Presenter", icon=":material/tv:", url_path="present"),
 ]
 try:
     st.navigation(pages, position="hidden").run()

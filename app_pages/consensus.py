@@ -8,17 +8,19 @@ from roadmap.session import rating_key
 from roadmap.store import WORKSHOP_CLOSED, StoreError
 from roadmap.text import MAX_ANSWER_CHARS, markdown_literal
 from roadmap.workshop import (
-    DIVERGENCE_GAP, action_spreads, level_label, median_label, rate_as_member,
+    DIVERGENCE_GAP, action_spreads, level_label, median_label, member_view, rate_as_member,
 )
 from ui.plans import resume_from_cookie
 from ui.state import (
     ERRORS, current_bank, flush_cookie, init_state, plan_session, reseed_widgets, show_notice, store, store_safe,
     widget_key,
 )
+from ui.member import ADD_ME, MEMBER, add_to_team, choose, flush_member_cookie, remembered, team_names
+from ui.workshop_banner import draw_focus, note_activity
 
 PLAN_PAGE = "app_pages/plan.py"
-MEMBER = "team_ratings_member"  # the name this person rates under (kept when the page is left)
 MEMBER_WIDGET = "_tr:member"
+NEW_NAME = "_tr:new-name"
 
 
 def mine_key(member: str, action_id: str) -> str:
@@ -26,10 +28,19 @@ def mine_key(member: str, action_id: str) -> str:
 
 
 def on_member() -> None:
-    st.session_state[MEMBER] = " ".join(str(st.session_state.get(MEMBER_WIDGET) or "").split())
-    session = plan_session()
-    if session is not None and not session.who:
-        session.who = st.session_state[MEMBER]
+    chosen = st.session_state.get(MEMBER_WIDGET)
+    if chosen and chosen != ADD_ME:
+        choose(chosen)
+
+
+@store_safe
+def on_add_me() -> None:
+    problem = add_to_team(st.session_state.get(NEW_NAME) or "")
+    if problem:
+        st.session_state[ERRORS][NEW_NAME] = problem
+        return
+    st.session_state[ERRORS].pop(NEW_NAME, None)
+    st.session_state[MEMBER_WIDGET] = st.session_state[MEMBER]
 
 
 @store_safe
@@ -86,11 +97,15 @@ session = plan_session()
 bank = session.bank  # a workshop's own question bank, when it has one
 info = store().workshop_of_plan(session.plan_id)
 locked = info is not None and info.status == WORKSHOP_CLOSED
+if info is not None:
+    note_activity()
 
 st.title("Team ratings")
 if info is not None:
     st.caption(f"Workshop: {markdown_literal(info.name)} · {markdown_literal(info.team_name)}")
+    draw_focus(info, bank)
 st.page_link(PLAN_PAGE, label="Back to the plan", icon=":material/arrow_back:")
+flush_member_cookie()
 show_notice()
 if locked:
     st.warning("This workshop has been closed by its facilitator, so the plan is read-only for now.")
@@ -98,20 +113,36 @@ st.write("Rate each high-impact action on your own first, without looking at the
          f"where members are {DIVERGENCE_GAP} or more levels apart, talk it through, and record the rating "
          "the team agrees on. Only the agreed rating goes into the plan.")
 
-st.session_state.setdefault(MEMBER, session.who or "")
-st.session_state.setdefault(MEMBER_WIDGET, st.session_state[MEMBER])
-st.text_input("Your name (so the team can see who chose what)", key=MEMBER_WIDGET, max_chars=80,
-              on_change=on_member)
-member = st.session_state[MEMBER]
 everyone = store().member_ratings(session.plan_id)
+names = team_names()
+names += sorted({r.member for r in everyone if r.member.casefold() not in {n.casefold() for n in names}},
+                key=str.casefold)
+st.session_state.setdefault(MEMBER, next((n for n in names if n == remembered()), ""))
+if st.session_state[MEMBER] and st.session_state[MEMBER] not in names:
+    names.append(st.session_state[MEMBER])
+st.session_state.setdefault(MEMBER_WIDGET, st.session_state[MEMBER] or None)
+st.selectbox("Who are you? (so the team can see who chose what)", [*names, ADD_ME], key=MEMBER_WIDGET,
+             index=None, placeholder="Choose your name", on_change=on_member, disabled=locked)
+if st.session_state.get(MEMBER_WIDGET) == ADD_ME:
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.text_input("Your name, as the team will see it", key=NEW_NAME, max_chars=80)
+    right.button("Add me to the team", on_click=on_add_me, disabled=locked)
+    show_error(NEW_NAME)
+member = st.session_state[MEMBER]
 saved_mine = {r.action_id: r.level for r in everyone if r.member == member}
 level_ids = [lv.id for lv in bank.levels]
+view = member_view(bank, everyone, member, hidden=info is not None and info.hide_member_ratings, team=names)
 
-mine_tab, team_tab = st.tabs(["1. My own ratings", "2. Compare and agree"])
+if view.compare_open:
+    mine_tab, team_tab = st.tabs(["1. My own ratings", "2. Compare and agree"])
+else:
+    mine_tab, team_tab = st.tabs(["1. My own ratings"])[0], None
+    st.caption("\u201cCompare and agree\u201d opens once you have rated every action on your own, so nobody is "
+               "swayed by the others first.")
 
 with mine_tab:
     if not member:
-        st.info("Type your name above to rate on your own.")
+        st.info("Choose your name above (or add it) to rate on your own.")
     for number, area in enumerate(bank.areas, start=1):
         if not area.actions or not member:
             continue
@@ -125,10 +156,10 @@ with mine_tab:
                          on_change=on_mine, args=(member, action.id))
                 show_error(key)
 
-with team_tab:
+def draw_compare() -> None:
     spreads = action_spreads(bank, everyone)
     raters = sorted({r.member for r in everyone}, key=str.casefold)
-    apart = [s for s in spreads.values() if s.divergent]
+    apart = [s for a, s in spreads.items() if s.divergent and a in view.shown]
     st.button("Show the latest ratings", on_click=show_latest, icon=":material/refresh:")
     if not raters:
         st.info("Nobody has rated on their own yet.")
@@ -144,11 +175,15 @@ with team_tab:
             spread = spreads[action.id]
             with st.container(border=True):
                 st.markdown(f"**{markdown_literal(action.text[0].upper() + action.text[1:])}**")
-                if spread.choices:
+                if action.id not in view.shown:
+                    left = view.waiting[action.id]
+                    st.caption(f"Hidden until everyone has rated it on their own; waiting for "
+                               f"{markdown_literal(', '.join(left))}.")
+                elif spread.choices:
                     st.dataframe([{"Member": m, "Rating": level_label(bank, lv)} for m, lv in spread.choices],
                                  hide_index=True)
                     st.text(f"Median: {median_label(bank, spread.median)}")
-                if spread.divergent:
+                if spread.divergent and action.id in view.shown:
                     st.warning(f"Members are {DIVERGENCE_GAP} or more levels apart: talk this one through "
                                "before agreeing.", icon=":material/forum:")
                 rating = session.plan.ratings.get(action.id)
@@ -162,3 +197,8 @@ with team_tab:
                 st.text_input("Why (evidence or note)", key=note_key, max_chars=MAX_ANSWER_CHARS, disabled=locked,
                               on_change=on_agreed, args=(action.id,))
                 show_error(note_key)
+
+
+if team_tab is not None:
+    with team_tab:
+        draw_compare()

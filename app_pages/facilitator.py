@@ -16,29 +16,26 @@ from roadmap.bounded import check_bank_upload
 from roadmap.document import DocumentOptions, build_plan_document, document_filename, to_docx_bytes
 from roadmap.plan import Plan
 from roadmap.store import (
-    WORKSHOP_ARCHIVED, WORKSHOP_CLOSED, WORKSHOP_OPEN, StoreError, UnknownWorkshopError,
-    WeakPassphraseError, WorkshopArchivedError, Workshop,
+    WORKSHOP_ARCHIVED, WORKSHOP_CLOSED, WORKSHOP_OPEN, StoreError, TeamCode, UnknownWorkshopError,
+    WeakPassphraseError, Workshop,
 )
 from roadmap.text import markdown_literal
 from roadmap.workshop import (
-    PUBLIC_URL_ENV, WorkshopSetupError, answer_text, build_collect_zip, build_combined_figure, build_heatmap,
-    build_join_cards, combined_alt_text, combined_areas, combined_table, dashboard_rows, document_spreads,
-    level_label, progress_groups, team_label, team_names, workshop_bank, zip_name,
+    DIVERGENCE_GAP, PUBLIC_URL_ENV, WorkshopSetupError, answer_text, build_code_roster, build_collect_zip,
+    build_combined_figure, build_heatmap, build_join_cards, combined_alt_text, combined_areas, combined_table,
+    dashboard_rows, disagreement_board, document_spreads, level_label, progress_groups, team_label, team_names,
+    workshop_bank, zip_name,
+)
+from ui.facilitator_session import (
+    FACILITATOR, FACILITATOR_KEY, NEW_CODES, flush_facilitator_cookie, resume_from_device, sign_out, signed_in,
 )
 from ui.state import client, current_bank, notify, show_notice, store, store_problem, store_safe
 
-FACILITATOR = "facilitator_workshop"  # the id of the workshop this browser tab has unlocked
-NEW_CODES = "facilitator_new_codes"  # (workshop code or None, [TeamCode]) just made, shown until dismissed
 PUBLIC_URL = "_fac:public_url"
 REFRESH_SECONDS = 5
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STATUS_WORDS = {WORKSHOP_OPEN: "Open", WORKSHOP_CLOSED: "Closed: teams can read their plans but not change them",
-                WORKSHOP_ARCHIVED: "Archived"}
-
-
-def sign_out() -> None:
-    for key in (FACILITATOR, NEW_CODES):
-        st.session_state.pop(key, None)
+                WORKSHOP_ARCHIVED: "Archived: the teams carry on alone; you can still show the codes and collect everything"}
 
 
 # Signing in, or setting a workshop up ------------------------------------------------------------
@@ -52,11 +49,11 @@ def draw_open() -> None:
         submitted = st.form_submit_button("Open the dashboard", type="primary")
     if submitted:
         try:
-            workshop = store().open_workshop(code, passphrase, client=client())
+            workshop, key = store().sign_in_workshop(code, passphrase, client=client())
         except StoreError as exc:
             st.error(markdown_literal(str(exc)))
         else:
-            st.session_state[FACILITATOR] = workshop.workshop_id
+            signed_in(workshop.workshop_id, key)
             st.rerun()
 
 
@@ -115,7 +112,7 @@ def draw_create() -> None:
     except (StoreError, WeakPassphraseError) as exc:
         st.error(markdown_literal(str(exc)))
         return
-    st.session_state[FACILITATOR] = created.workshop.workshop_id
+    signed_in(created.workshop.workshop_id, created.key)
     st.session_state[NEW_CODES] = (created.code, list(created.teams))
     st.rerun()
 
@@ -126,9 +123,9 @@ def draw_create() -> None:
 def draw_new_codes(workshop: Workshop) -> None:
     workshop_code, teams = st.session_state[NEW_CODES]
     with st.container(border=True):
-        st.subheader("Codes: note them now")
-        st.write("These codes are shown only now; the planner keeps only a fingerprint of each. Download the "
-                 "join cards or copy the codes before you leave this page.")
+        st.subheader("New codes")
+        st.write("The planner keeps these codes sealed with your passphrase: you can show them again and "
+                 "reprint the join cards under \u201cCodes and join cards\u201d, after signing in.")
         if workshop_code:
             st.write("Workshop code (with your passphrase, it opens this page):")
             st.code(workshop_code, language=None)
@@ -141,21 +138,72 @@ def draw_new_codes(workshop: Workshop) -> None:
                             placeholder="https://plan.example.org")
         left, right = st.columns(2)
         with left:
-            if url.strip():
-                st.download_button(
-                    "Join cards (.docx)", on_click="ignore", type="primary", icon=":material/download:",
-                    data=lambda: to_docx_bytes(build_join_cards(workshop.name, teams, url)),
-                    file_name=f"join-cards-{zip_name(workshop, dt.date.today()).removesuffix('.zip')}.docx",
-                    mime=DOCX_MIME)
-            else:
-                st.caption("Give the planner's address to print join cards.")
+            join_cards_button(workshop, teams, url, "_fac:cards:new")
         with right:
             if st.button("I have the codes; hide them"):
                 st.session_state.pop(NEW_CODES, None)
                 st.rerun()
 
 
+def join_cards_button(workshop: Workshop, teams, url: str, key: str) -> None:
+    if url.strip():
+        st.download_button(
+            "Join cards (.docx)", on_click="ignore", type="primary", icon=":material/download:", key=key,
+            data=lambda: to_docx_bytes(build_join_cards(workshop.name, teams, url)),
+            file_name=f"join-cards-{zip_name(workshop, dt.date.today()).removesuffix('.zip')}.docx",
+            mime=DOCX_MIME)
+    else:
+        st.caption("Give the planner's address to print join cards.")
+
+
+def draw_codes(workshop: Workshop) -> None:
+    """Every team's current join code, shown again from their sealed copies, with the cards and a roster."""
+    with st.expander("Codes and join cards"):
+        # Off unless asked: the page may be on the projector, and a code on screen opens that team's plan.
+        if not st.toggle("Show every team's current code", key="_fac:codes:show"):
+            st.caption("The codes are kept sealed with your passphrase; show them here or reprint the cards.")
+            return
+        key = st.session_state.get(FACILITATOR_KEY)
+        if key is None:
+            st.info("Sign out and in again with your passphrase to show the codes.")
+            return
+        kept = store().workshop_codes(workshop.workshop_id, key)
+        if kept.code:
+            st.write("Workshop code (with your passphrase, it opens this page):")
+            st.code(kept.code, language=None)
+        st.dataframe(pd.DataFrame([{"Team": team_label(t), "Join code": c or "not kept: make a new code below"}
+                                   for t, c in kept.teams]), hide_index=True, width="stretch",
+                     key="_fac:codes:table")
+        if kept.missing:
+            st.caption(f"{len(kept.missing)} code{'s were' if len(kept.missing) != 1 else ' was'} made before "
+                       "the planner kept codes. Give those teams a new code under \u201cA team lost its code\u201d.")
+        st.session_state.setdefault(PUBLIC_URL, os.environ.get(PUBLIC_URL_ENV, ""))
+        url = st.text_input("The planner's address, printed on the cards", key=PUBLIC_URL, max_chars=500,
+                            placeholder="https://plan.example.org")
+        shown = [TeamCode(t, c) for t, c in kept.teams if c]
+        left, right = st.columns(2)
+        with left:
+            join_cards_button(workshop, shown, url, "_fac:cards:all")
+        with right:
+            st.download_button(
+                "Roster of codes, one page (.docx)", on_click="ignore", icon=":material/download:",
+                data=lambda: to_docx_bytes(build_code_roster(workshop.name, kept.code,
+                                                             [(team_label(t), c) for t, c in kept.teams])),
+                file_name=f"codes-{zip_name(workshop, dt.date.today()).removesuffix('.zip')}.docx", mime=DOCX_MIME)
+
+
 # The dashboard ------------------------------------------------------------------------------------
+
+
+def room_frame(rows) -> pd.DataFrame:
+    return pd.DataFrame([{"Team": team_label(r.team), "In the room": r.room_status, "Last save": r.last_save_label,
+                          "Progress": r.percent, "Rated alone": r.raters} for r in rows])
+
+
+def disagreement_frame(board) -> pd.DataFrame:
+    return pd.DataFrame([{"Team": team_label(d.team), "Area": d.area_number, "Action": d.action_text,
+                          "Spread (levels)": d.spread, "Lowest to highest": f"{d.lowest} to {d.highest}",
+                          "Members who rated": d.raters} for d in board])
 
 
 def progress_frame(rows) -> pd.DataFrame:
@@ -182,17 +230,36 @@ def draw_dashboard(workshop_id: str, bank) -> None:
                    icon=":material/cloud_off:")
         return
     rows = dashboard_rows(bank, summaries, now)
+    try:
+        board = disagreement_board(bank, [r.team for r in rows], store().workshop_member_levels(workshop_id))
+    except StoreError:
+        board = []
     st.caption(f"Updated {now.astimezone():%H:%M:%S} · refreshes every {REFRESH_SECONDS} seconds")
     if not rows:
         st.info("This workshop has no teams. Add some under \u201cManage the workshop\u201d.")
         return
     done = sum(1 for r in rows if r.percent == 100)
     quiet = [r for r in rows if r.quiet]
-    teams_metric, done_metric, quiet_metric = st.columns(3)
+    never = [r for r in rows if not r.joined]
+    teams_metric, never_metric, done_metric, quiet_metric = st.columns(4)
     teams_metric.metric("Teams", len(rows))
+    never_metric.metric("Never joined", len(never))
     done_metric.metric("Finished", done)
     quiet_metric.metric("Quiet for 10 minutes or more", len(quiet))
-    progress_tab, heat_tab, combined_tab = st.tabs(["Progress", "Readiness heat map", "Combined picture"])
+    progress_tab, room_tab, apart_tab, heat_tab, combined_tab = st.tabs(
+        ["Progress", "Room", f"Where members disagree ({len(board)})", "Readiness heat map", "Combined picture"])
+    with room_tab:
+        st.dataframe(room_frame(rows), hide_index=True, width="stretch", column_config={
+            "Progress": st.column_config.ProgressColumn("Progress", min_value=0, max_value=100, format="%d%%")})
+        st.caption("In the room: whether the team has opened its plan with its code, and how many of its "
+                   "devices were on the plan's pages in the last two minutes.")
+    with apart_tab:
+        if board:
+            st.dataframe(disagreement_frame(board), hide_index=True, width="stretch")
+            st.caption(f"Teams whose members, rating on their own, are {DIVERGENCE_GAP} or more levels apart on "
+                       "an action; the widest spread first. That is where a conversation helps.")
+        else:
+            st.info(f"No team has members {DIVERGENCE_GAP} or more levels apart on an action yet.")
     with progress_tab:
         st.dataframe(progress_frame(rows), hide_index=True, width="stretch", column_config={
             "Progress": st.column_config.ProgressColumn("Progress", min_value=0, max_value=100, format="%d%%")})
@@ -254,7 +321,7 @@ def add_teams(workshop_id: str) -> None:
     lines = [line for line in st.session_state.get("_fac:add:names", "").splitlines() if line.strip()]
     try:
         names = team_names(None if lines else int(st.session_state.get("_fac:add:count", 1)), lines)
-        added = store().add_teams(workshop_id, names, who="facilitator")
+        added = store().add_teams(workshop_id, names, who="facilitator", key=st.session_state.get(FACILITATOR_KEY))
     except (WorkshopSetupError, StoreError) as exc:
         notify("error", markdown_literal(str(exc)))
         return
@@ -276,7 +343,7 @@ def remove_team(workshop_id: str, plan_id: str, name: str) -> None:
 @store_safe
 def reissue_code(workshop_id: str, plan_id: str) -> None:
     try:
-        fresh = store().reissue_team_code(workshop_id, plan_id)
+        fresh = store().reissue_team_code(workshop_id, plan_id, st.session_state.get(FACILITATOR_KEY))
     except StoreError as exc:
         notify("error", markdown_literal(str(exc)))
         return
@@ -293,17 +360,60 @@ def set_status(workshop_id: str, status: str) -> None:
         notify("error", markdown_literal(str(exc)))
         return
     if status == WORKSHOP_ARCHIVED:
-        sign_out()
-        notify("success", "The workshop is archived. Its teams carry on alone with their own codes.")
+        notify("success", "The workshop is archived. Its teams carry on alone with their own codes; you can "
+                          "still show the codes and collect everything here.")
     elif status == WORKSHOP_CLOSED:
         notify("success", "The workshop is closed: teams can read their plans but not change them.")
     else:
         notify("success", "The workshop is open again: teams can change their plans.")
 
 
+@store_safe
+def delete_workshop(workshop_id: str, name: str) -> None:
+    try:
+        store().delete_workshop(workshop_id)
+    except StoreError as exc:
+        notify("error", markdown_literal(str(exc)))
+        return
+    sign_out()
+    notify("success", f"{markdown_literal(name)} is deleted. Every team keeps its plan and code.")
+
+
+@store_safe
+def on_pacing(workshop_id: str) -> None:
+    store().set_pacing(workshop_id, st.session_state.get("_fac:focus"), bool(st.session_state.get("_fac:hide")))
+
+
+def draw_pacing(workshop: Workshop, bank) -> None:
+    """Point every team to an area, and hide members' own ratings until everyone present has rated."""
+    st.session_state.setdefault("_fac:focus", workshop.focus_area)
+    st.session_state.setdefault("_fac:hide", workshop.hide_member_ratings)
+    numbers = list(range(1, len(bank.areas) + 1))
+    focus, hide = st.columns(2, vertical_alignment="bottom")
+    focus.selectbox("Point every team to", numbers, key="_fac:focus", index=None, placeholder="No area",
+                    format_func=lambda n: f"Area {n}: {bank.areas[n - 1].title}", on_change=on_pacing,
+                    args=(workshop.workshop_id,), help="Shown at the top of every team's pages: "
+                                                      "\u201cwe are on area 2\u201d. Clear it to show none.")
+    hide.toggle("Hide members' own ratings from each other until all of a team's members have rated",
+                key="_fac:hide", on_change=on_pacing, args=(workshop.workshop_id,),
+                help="Turn off to reveal every member's ratings to their team now.")
+
+
+def draw_delete(workshop: Workshop) -> None:
+    with st.expander("Delete the workshop"):
+        st.write("Deleting removes the workshop, its dashboard and the codes kept for you, for good. Every "
+                 "team keeps its plan and its code. Collect everything first.")
+        sure = st.checkbox("Yes, delete the workshop for good", key="_fac:delete:sure")
+        st.button("Delete the workshop", disabled=not sure, on_click=delete_workshop,
+                  args=(workshop.workshop_id, workshop.name))
+
+
 def draw_manage(workshop: Workshop) -> None:
     st.subheader("Manage the workshop")
     workshop_id = workshop.workshop_id
+    if workshop.status == WORKSHOP_ARCHIVED:
+        draw_delete(workshop)
+        return
     if workshop.status == WORKSHOP_OPEN:
         with st.expander("Add teams"):
             st.number_input("Number of teams to add", min_value=1, max_value=100, value=1, key="_fac:add:count")
@@ -342,8 +452,8 @@ def draw_manage(workshop: Workshop) -> None:
         st.button("Open the workshop again", on_click=set_status, args=(workshop_id, WORKSHOP_OPEN))
     with st.expander("Archive the workshop"):
         st.write("Archiving ends the workshop for good. Every team carries on alone with its own code, and "
-                 "can change its plan again; this page will no longer open the workshop. Download everything "
-                 "first. No plan is deleted.")
+                 "can change its plan again. This page still opens the workshop, read-only, to show the codes "
+                 "and collect everything, until you delete it. No plan is deleted.")
         sure = st.checkbox("Yes, archive the workshop", key="_fac:archive:sure")
         st.button("Archive the workshop", disabled=not sure, on_click=set_status,
                   args=(workshop_id, WORKSHOP_ARCHIVED))
@@ -353,9 +463,11 @@ def draw_collect(workshop: Workshop, bank) -> None:
     st.subheader("Collect everything")
     st.write("One zip: every team's Word plan (with its members' own ratings beside the agreed ones), progress "
              "and ratings as CSV and Excel, and a short workshop summary with the combined chart.")
+    anonymise = st.checkbox("Withhold team names in the summary (Team A, Team B ...)", key="_fac:anonymise",
+                            help="For a summary shared beyond the room. The team plans keep their names.")
     st.download_button("Download everything (.zip)", on_click="ignore", type="primary", icon=":material/download:",
                        data=lambda: build_collect_zip(store(), store().workshop(workshop.workshop_id), bank,
-                                                      dt.date.today()),
+                                                      dt.date.today(), anonymise=anonymise),
                        file_name=zip_name(workshop, dt.date.today()), mime="application/zip")
 
 
@@ -363,6 +475,7 @@ def draw_collect(workshop: Workshop, bank) -> None:
 
 st.set_page_config(layout="wide", page_title="Facilitator · Teacher leadership plan")
 st.title("Facilitator")
+resume_from_device()  # a reload on this device: no passphrase typed in front of the room
 show_notice()
 
 workshop_id = st.session_state.get(FACILITATOR)
@@ -372,6 +485,7 @@ if workshop_id is None:
         draw_open()
     with create_tab:
         draw_create()
+    flush_facilitator_cookie()  # last, so the invisible frame shifts no element (an expander would close)
     st.stop()
 
 try:
@@ -379,10 +493,6 @@ try:
 except UnknownWorkshopError:
     sign_out()
     st.rerun()
-if workshop.status == WORKSHOP_ARCHIVED:
-    sign_out()
-    st.error(str(WorkshopArchivedError()))
-    st.stop()
 try:
     bank = workshop_bank(workshop, current_bank())
 except BankError as exc:
@@ -396,6 +506,11 @@ st.caption(f"{when}{len(workshop.teams)} team{'s' if len(workshop.teams) != 1 el
            f"{STATUS_WORDS[workshop.status]}{own}")
 if st.session_state.get(NEW_CODES):
     draw_new_codes(workshop)
+else:
+    draw_codes(workshop)
+st.page_link("app_pages/presenter.py", label="Presenter view, for the projector", icon=":material/tv:")
+if workshop.status == WORKSHOP_OPEN:
+    draw_pacing(workshop, bank)
 draw_dashboard(workshop.workshop_id, bank)
 st.divider()
 draw_team_plan(workshop, bank)
@@ -407,3 +522,4 @@ st.divider()
 if st.button("Sign out of this workshop"):
     sign_out()
     st.rerun()
+flush_facilitator_cookie()  # last, so the invisible frame shifts no element (an expander would close)

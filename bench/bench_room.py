@@ -21,6 +21,15 @@ sessions come (each starts a plan) and go. Figures:
     python bench/bench_room.py [--client ws|chromium] [--teams 30] [--churn 200] [--think 15 30]
                                [--database URL]
 
+`--join` measures the start of a workshop day instead: a workshop of 30 teams of 4 members,
+all 120 devices joining with their team's code within one minute (websocket clients, each
+from an address of its own behind the trusted proxy), while the facilitator's dashboard
+refreshes every 5 seconds. Figures: p95 seconds from opening the planner to the plan's
+first step (the join code typed and "Open the plan" pressed), and the dashboard's refresh
+time while they join.
+
+    python bench/bench_room.py --join [--teams 30] [--members 4] [--window 60]
+
 Only 127.0.0.1 is contacted: every other request the pages make is refused.
 """
 
@@ -49,6 +58,7 @@ except ModuleNotFoundError:
     from bench._common import Figure, percentile, report, rss_mb
 
 from bench.st_client import ClientError, Page, StClient  # noqa: E402
+from streamlit.util import calc_hash  # noqa: E402
 from roadmap.bank import load_bank  # noqa: E402
 from tests.browser.conftest import CHROMIUM, AppServer  # noqa: E402
 
@@ -468,6 +478,111 @@ async def _chromium_room(server: AppServer, teams: int, churn: int, think: tuple
     return figures + _churn_figures(churn, passed, churn_s, after_room, after_churn, idle)
 
 
+# The start of a workshop day: every device joins within a minute ---------------------------------------
+
+JOIN_P95_TARGET_S = 5.0
+DASHBOARD_REFRESH_TARGET_S = 2.0
+JOIN_PASSPHRASE = "blue heron at the lake"
+REFRESH_EVERY_S = 5.0
+
+
+def _visitor(n: int) -> dict[str, str]:
+    """Headers that make session n a device of its own address (the server trusts 127.0.0.1 as a proxy)."""
+    return {"X-Forwarded-For": f"10.{n // 250}.{n % 250}.7"}
+
+
+async def _ws_join(url: str, code: str, n: int, delay: float, waits: list[float]) -> StClient:
+    """One member's device: after delay, open the planner, type the team's join code and open the plan;
+    record seconds from opening to the plan's first step."""
+    await asyncio.sleep(delay)
+    client = StClient(url, headers=_visitor(n))
+    began = time.perf_counter()
+    await client.open()
+    await client.type("Resume code", code, rerun=False)  # inside a form: sent with the submit
+    page = await client.click("Open the plan")
+    if "1. Design for impact" not in page.texts(sidebar=False):
+        raise ClientError(f"joining did not open the plan's first step: {page.texts(sidebar=False)[:5]}")
+    waits.append(time.perf_counter() - began)
+    return client
+
+
+async def _ws_dashboard(url: str, workshop_code: str, stop: asyncio.Event, refreshes: list[float]) -> None:
+    """The facilitator signed in on the dashboard, which reruns every REFRESH_EVERY_S until stop."""
+    async with StClient(url, headers=_visitor(9999)) as client:
+        await client.open()
+        client._page_hash = calc_hash("facilitator")  # as the browser does when the link to /facilitator is followed
+        await client.rerun()
+        await client.type("Workshop code", workshop_code, rerun=False)
+        await client.type("Facilitator passphrase", JOIN_PASSPHRASE, rerun=False)
+        page = await client.click("Open the dashboard")
+        if not any("Bench institute" in t for t in page.texts()):
+            raise ClientError("the facilitator's dashboard did not open")
+        while not stop.is_set():
+            began = time.perf_counter()
+            await client.rerun()
+            refreshes.append(time.perf_counter() - began)
+            try:
+                await asyncio.wait_for(stop.wait(), REFRESH_EVERY_S)
+            except asyncio.TimeoutError:
+                pass
+
+
+async def _ws_join_room(server: AppServer, teams: int, members: int, window: float) -> list[Figure]:
+    from roadmap.store import Store
+
+    store = Store(server.database_url)
+    made = store.create_workshop("Bench institute", JOIN_PASSPHRASE, [f"District {i + 1}" for i in range(teams)])
+    store.close()
+    pid = server.process.pid
+    async with StClient(server.url, headers=_visitor(10_000)) as warm:  # imports and caches, not counted
+        await warm.open()
+    rng = random.Random(14)
+    devices = [(team.code, n) for n, team in enumerate(t for t in made.teams for _ in range(members))]
+    waits: list[float] = []
+    refreshes: list[float] = []
+    stop = asyncio.Event()
+    dashboard = asyncio.create_task(_ws_dashboard(server.url, made.code, stop, refreshes))
+    await asyncio.sleep(REFRESH_EVERY_S)  # the facilitator is on the dashboard before the room arrives
+    quiet = list(refreshes)
+    began, cpu_before = time.perf_counter(), cpu_seconds(pid)
+    with MemoryWatch(pid) as watch:
+        clients = await asyncio.gather(*(_ws_join(server.url, code, n, rng.uniform(0, window), waits)
+                                         for code, n in devices))
+        joined_s = time.perf_counter() - began
+        server_busy = (cpu_seconds(pid) - cpu_before) / joined_s
+    stop.set()
+    await dashboard
+    during = refreshes[len(quiet):]
+    for client in clients:
+        await client.close()
+    title = (f"The start of a workshop day: {teams} teams of {members} join within {window:.0f} s "
+             f"({len(devices)} websocket clients)")
+    return report(title, [
+        Figure("joining to the plan's first step, median", statistics.median(waits), "s"),
+        Figure("joining to the plan's first step, p95", percentile(waits, 95), "s", f"< {JOIN_P95_TARGET_S:g} s",
+               percentile(waits, 95) < JOIN_P95_TARGET_S),
+        Figure("joining, slowest", max(waits), "s"),
+        Figure("dashboard refresh before the room arrives", statistics.median(quiet) if quiet else 0, "s"),
+        Figure("dashboard refresh while they join, median", statistics.median(during) if during else 0, "s"),
+        Figure("dashboard refresh while they join, slowest", max(during) if during else 0, "s",
+               f"< {DASHBOARD_REFRESH_TARGET_S:g} s", bool(during) and max(during) < DASHBOARD_REFRESH_TARGET_S),
+        Figure("all devices in after", joined_s, "s"),
+        Figure("server CPU while they join (cores busy)", server_busy, ""),
+        Figure("server RSS, peak", watch.peak, "MB"),
+    ])
+
+
+def run_join(teams: int = 30, members: int = 4, window: float = 60.0, database: str | None = None) -> list[Figure]:
+    with tempfile.TemporaryDirectory() as folder:
+        url = database or f"sqlite:///{Path(folder) / 'roadmap.sqlite3'}"
+        server = AppServer(url, Path(folder) / "server.log", env={"ROADMAP_TRUSTED_PROXIES": "127.0.0.1"})
+        server.start()
+        try:
+            return asyncio.run(_ws_join_room(server, teams, members, window))
+        finally:
+            server.kill(signal.SIGTERM)
+
+
 def run(teams: int = 30, churn: int = 200, database: str | None = None, client: str = "ws",
         think: tuple[float, float] = THINK_S, server_env: dict[str, str] | None = None) -> list[Figure]:
     room = _ws_room if client == "ws" else _chromium_room
@@ -494,7 +609,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",
                         help="an environment variable for the server, to try a setting: "
                              "STREAMLIT_RUNNER_POST_SCRIPT_GC=false (may be given more than once)")
+    parser.add_argument("--join", action="store_true",
+                        help="measure every device of a workshop joining within a minute instead (websocket)")
+    parser.add_argument("--members", type=int, default=4, help="with --join: devices per team (default 4)")
+    parser.add_argument("--window", type=float, default=60.0,
+                        help="with --join: seconds within which they all arrive (default 60)")
     args = parser.parse_args(argv)
+    if args.join:
+        figures = run_join(args.teams, args.members, args.window, args.database)
+        return 0 if all(f.holds is not False for f in figures) else 1
     server_env = dict(item.split("=", 1) for item in args.server_env)
     if args.client == "chromium" and not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is missing; the room in Chromium needs it")

@@ -30,7 +30,8 @@ from math import floor
 import plotly.graph_objects as go
 from docx import Document as new_document
 from docx.document import Document
-from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -39,11 +40,12 @@ from openpyxl.styles import Font
 
 from .bank import Bank, Question, load_bank_text
 from .document import DocumentOptions, build_plan_document, to_docx_bytes
+from .join_cards import build_code_roster, build_join_cards  # noqa: F401 - the pages and CLI import them here
 from .plan import AnswerError, DoneOfTotal, Plan, Rating, is_answered, progress
 from .bank import Level
 from .scoring import AreaScore, level_name, one_decimal, score_areas, scored_levels
 from .store import (
-    MAX_WORKSHOP_TEAMS, MemberRating, Store, StoredPlan, TeamCode, TeamProgress, Workshop, WorkshopTeam, answer_key,
+    MAX_WORKSHOP_TEAMS, MemberLevel, MemberRating, Store, StoredPlan, TeamProgress, Workshop, WorkshopTeam, answer_key,
 )
 from .text import clean_text, plotly_literal, slugify
 
@@ -55,6 +57,8 @@ QUIET_MINUTES = 10
 MAX_TEAMS = MAX_WORKSHOP_TEAMS
 #: The environment variable holding the planner's public address, printed on join cards.
 PUBLIC_URL_ENV = "ROADMAP_PUBLIC_URL"
+#: The table question whose rows the workshop summary gathers from every team.
+NEXT_STEPS_QUESTION = "q-next-steps"
 
 COMBINED_TITLE = "Readiness by area across the workshop's teams (each team's self-assessment)"
 HEATMAP_TITLE = "Readiness by team and area: mean level of the rated actions (self-assessment)"
@@ -155,12 +159,37 @@ def action_spread(bank: Bank, action_id: str, choices: Mapping[str, str]) -> Act
     return ActionSpread(action_id, ordered, tuple(values), median_level(values), is_divergent(values))
 
 
-def action_spreads(bank: Bank, ratings: Iterable[MemberRating]) -> dict[str, ActionSpread]:
+def action_spreads(bank: Bank, ratings: Iterable[MemberRating | MemberLevel]) -> dict[str, ActionSpread]:
     """Return the spread of every action of the bank (in bank order), from the members' own ratings."""
     by_action: dict[str, dict[str, str]] = {}
     for rating in ratings:
         by_action.setdefault(rating.action_id, {})[rating.member] = rating.level
     return {action_id: action_spread(bank, action_id, by_action.get(action_id, {})) for action_id in bank.actions}
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """What one member sees of the team's own ratings while the facilitator paces the reveal."""
+
+    rated_all: bool  # this member has rated every action on their own
+    compare_open: bool  # the "Compare and agree" tab is shown to this member
+    shown: frozenset[str]  # actions whose members' ratings are shown
+    waiting: dict[str, list[str]]  # action id -> members present who have not rated it yet
+
+
+def member_view(bank: Bank, ratings: Iterable[MemberRating], member: str, hidden: bool,
+                team: Iterable[str] = ()) -> MemberView:
+    """Return what member sees: with ratings hidden (the facilitator's pacing), Compare opens once they have
+    rated every action on their own, and an action's ratings show once every member present (the team list,
+    and everyone who rated anything) has rated it; revealed, everything shows to everyone."""
+    ratings = list(ratings)
+    present = sorted({r.member for r in ratings} | set(team) | ({member} if member else set()), key=str.casefold)
+    rated = {(r.member, r.action_id) for r in ratings}
+    waiting = {a: [m for m in present if (m, a) not in rated] for a in bank.actions}
+    rated_all = bool(member) and all((member, a) in rated for a in bank.actions)
+    if not hidden:
+        return MemberView(rated_all, True, frozenset(bank.actions), waiting)
+    return MemberView(rated_all, rated_all, frozenset(a for a, left in waiting.items() if not left), waiting)
 
 
 def level_label(bank: Bank, level_id: str | None) -> str:
@@ -258,6 +287,10 @@ class TeamRow:
     quiet_minutes: int
     raters: int
     ratings: Mapping[str, str]  # action id -> the team's agreed level id
+    joined: bool = True  # a device has opened the plan with its code
+    active_devices: int = 0  # devices on the plan's pages in the last two minutes
+    last_save: dt.datetime | None = None  # None: nobody in the team has saved anything yet
+    now: dt.datetime | None = None
 
     @property
     def required_missing(self) -> int:
@@ -265,14 +298,33 @@ class TeamRow:
 
     @property
     def quiet(self) -> bool:
-        """True when the team has work left and nobody in it has saved anything for QUIET_MINUTES."""
-        return self.percent < 100 and self.quiet_minutes >= QUIET_MINUTES
+        """True when the team joined, has work left and nobody in it has saved anything for QUIET_MINUTES."""
+        return self.joined and self.percent < 100 and self.quiet_minutes >= QUIET_MINUTES
 
     @property
     def activity_label(self) -> str:
+        if not self.joined:
+            return "never joined"
         minutes = self.quiet_minutes
         when = "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
         return f"{when}, quiet" if self.quiet else when
+
+    @property
+    def room_status(self) -> str:
+        """'Never joined', 'Joined, no device active' or '2 devices active' (in the last two minutes)."""
+        if not self.joined:
+            return "Never joined"
+        if not self.active_devices:
+            return "Joined, no device active"
+        return f"{self.active_devices} device{'s' if self.active_devices != 1 else ''} active"
+
+    @property
+    def last_save_label(self) -> str:
+        """'No save yet', 'just now', '4 min ago' or '2 h ago'."""
+        if self.last_save is None or self.now is None:
+            return "No save yet"
+        minutes = max(0, int((self.now - self.last_save).total_seconds() // 60))
+        return "just now" if minutes < 1 else f"{minutes} min ago" if minutes < 120 else f"{minutes // 60} h ago"
 
 
 def dashboard_rows(bank: Bank, teams: Sequence[TeamProgress], now: dt.datetime) -> list[TeamRow]:
@@ -293,8 +345,39 @@ def dashboard_rows(bank: Bank, teams: Sequence[TeamProgress], now: dt.datetime) 
         percent = 0 if total == 0 else 100 * sum(c.done for c in cells) // total
         quiet = max(0, int((now - team.last_activity).total_seconds() // 60))
         rows.append(TeamRow(team.team, team.district_name, tuple(cells), percent, team.last_activity, quiet,
-                            team.raters, ratings))
+                            team.raters, ratings, joined=team.devices > 0, active_devices=team.active_devices,
+                            last_save=team.last_save, now=now))
     return rows
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One team's members DIVERGENCE_GAP or more levels apart on one action: where to walk next."""
+
+    team: WorkshopTeam
+    area_number: int
+    action_id: str
+    action_text: str
+    spread: int  # highest minus lowest scored level
+    lowest: int
+    highest: int
+    raters: int
+
+
+def disagreement_board(bank: Bank, teams: Sequence[WorkshopTeam],
+                       ratings: Mapping[str, Sequence[MemberRating | MemberLevel]]) -> list[Disagreement]:
+    """Return every team and action whose members are DIVERGENCE_GAP or more levels apart, widest spread
+    first (then by team and bank order), from Store.workshop_member_levels (or workshop_member_ratings)."""
+    area_of = {a.id: n for n, area in enumerate(bank.areas, start=1) for a in area.actions}
+    order = {a: i for i, a in enumerate(bank.actions)}
+    board = []
+    for team in teams:
+        for action_id, spread in action_spreads(bank, ratings.get(team.plan_id, ())).items():
+            if spread.divergent:
+                low, high = spread.values[0], spread.values[-1]
+                board.append(Disagreement(team, area_of.get(action_id, 0), action_id, bank.actions[action_id].text,
+                                          high - low, low, high, spread.raters))
+    return sorted(board, key=lambda d: (-d.spread, d.team.position, order.get(d.action_id, 0)))
 
 
 def _half_up(value: Fraction) -> int:
@@ -381,6 +464,16 @@ def combined_table(combined: Sequence[CombinedArea]) -> list[dict[str, object]]:
 
 def team_label(team: WorkshopTeam) -> str:
     return f"{team.position}. {team.team_name}"
+
+
+def anonymous_label(index: int) -> str:
+    """Return 'Team A' for 0, ..., 'Team Z', then 'Team AA', 'Team AB' ... (a workshop has at most 100)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"Team {letters}"
 
 
 def _area_label(number: int, title: str) -> str:
@@ -483,7 +576,7 @@ def draw_combined_chart(combined: Sequence[CombinedArea], dpi: int = 200) -> byt
     height = 1.0 + 0.55 * max(len(combined), 1)
     figure = Figure(figsize=(6.5, height), dpi=dpi)
     FigureCanvasAgg(figure)
-    figure.subplots_adjust(left=0.33, right=0.96, top=1 - 0.4 / height, bottom=0.5 / height)
+    figure.subplots_adjust(left=0.33, right=0.93, top=1 - 0.4 / height, bottom=0.5 / height)
     ax = figure.add_subplot()
     rows = range(len(combined))
     levels = list(combined[0].levels) if combined and combined[0].levels else []
@@ -548,7 +641,8 @@ def answer_text(bank: Bank, question: Question, value: object) -> str:
 PROGRESS_HEADERS = ["Team", "District", "Area", "Questions answered", "Questions", "Actions rated", "Actions",
                     "Required questions missing", "Mean level", "Nearest level", "Last activity (UTC)"]
 RATINGS_HEADERS = ["Team", "District", "Area", "Action id", "Action", "Agreed rating", "Level value", "Note",
-                   "Members who rated", "Members' median", f"Members {DIVERGENCE_GAP}+ levels apart"]
+                   "Members who rated", "Members' median", "Members' spread (levels)",
+                   f"Members {DIVERGENCE_GAP}+ levels apart"]
 MEMBER_HEADERS = ["Team", "Member", "Area", "Action id", "Action", "Rating", "Level value", "Saved (UTC)"]
 
 
@@ -561,8 +655,16 @@ class TeamPlan:
     member_ratings: tuple[MemberRating, ...]
 
 
-def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """Return moment in UTC without its zone, to the minute: a date and time a spreadsheet computes with."""
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def _number(value: float | None) -> int | float | str:
+    """Return a median as a number a spreadsheet computes with (2, 2.5), or '' for none."""
+    if value is None:
+        return ""
+    return int(value) if float(value).is_integer() else float(value)
 
 
 def progress_table(bank: Bank, teams: Sequence[TeamPlan]) -> list[list[object]]:
@@ -593,8 +695,8 @@ def ratings_table(bank: Bank, teams: Sequence[TeamPlan]) -> list[list[object]]:
                 rows.append([item.team.team_name, plan.district.name, area.title, action.id, action.text,
                              level.label if level else NOT_RATED,
                              "" if level is None or level.value is None else level.value,
-                             rating.note if rating else "", spread.raters,
-                             "" if spread.median is None else f"{spread.median:g}",
+                             rating.note if rating else "", spread.raters, _number(spread.median),
+                             spread.values[-1] - spread.values[0] if len(spread.values) > 1 else "",
                              "yes" if spread.divergent else "no"])
     return rows
 
@@ -631,12 +733,14 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(headers)
-    writer.writerows([_safe_cell(v) for v in row] for row in rows)
+    writer.writerows([_safe_cell(v.strftime("%Y-%m-%d %H:%M") if isinstance(v, dt.datetime) else v) for v in row]
+                     for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def to_xlsx(sheets: Mapping[str, tuple[Sequence[str], Sequence[Sequence[object]]]]) -> bytes:
-    """Return an Excel workbook with one sheet per entry (name -> (headers, rows)), text kept as text."""
+    """Return an Excel workbook with one sheet per entry (name -> (headers, rows)): text kept as text,
+    numbers as numbers, dates as dates; every sheet with its header row frozen and an autofilter."""
     book = Workbook()
     book.remove(book.active)
     for name, (headers, rows) in sheets.items():
@@ -649,94 +753,189 @@ def to_xlsx(sheets: Mapping[str, tuple[Sequence[str], Sequence[Sequence[object]]
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, str) and cell.value.startswith("="):
                     cell.data_type = "s"  # openpyxl would otherwise store it as a formula
+                elif isinstance(cell.value, dt.datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm"
         sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
         for index, header in enumerate(headers, start=1):
-            widest = max([len(str(header))] + [len(str(r[index - 1])) for r in rows[:200]])
+            widest = max([len(str(header))] + [16 if isinstance(r[index - 1], dt.datetime) else len(str(r[index - 1]))
+                                               for r in rows[:200]])
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(max(widest + 2, 8), 60)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
+_PAGE_INCHES = 6.5  # the text width of a Letter page with one-inch margins
+
+
+def _column_inches(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[float]:
+    """Return column widths (inches) sized to their text: never narrower than the longest word (so no word
+    breaks mid-word), wider for columns of longer text, the whole fitting the page."""
+    cells = [[str(h)] + [str(r[i]) for r in rows] for i, h in enumerate(headers)]
+    words = [max((len(w) for text in column for w in text.split()), default=4) for column in cells]
+    texts = [min(max((len(text) for text in column), default=4), 60) for column in cells]
+    # About 0.09 inch a character at 10 pt, plus the cell's margins; a single "word" longer than a fifth of
+    # the page (a URL, a formula typed as a name) breaks rather than squeeze every other column.
+    floor = [min(0.095 * w + 0.15, _PAGE_INCHES / 5) for w in words]
+    if sum(floor) >= _PAGE_INCHES:
+        return [_PAGE_INCHES * f / sum(floor) for f in floor]
+    room = _PAGE_INCHES - sum(floor)
+    wants = [max(t * 0.095 + 0.15 - f, 0) for t, f in zip(texts, floor)]
+    if sum(wants) <= room:
+        return [f + w for f, w in zip(floor, wants)]
+    return [f + room * w / sum(wants) for f, w in zip(floor, wants)]
+
+
+def _repeat_header(row) -> None:
+    """Mark a table row as a header row, which Word repeats at the top of each page the table runs onto."""
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _keep_row_whole(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    cant_split = OxmlElement("w:cantSplit")
+    cant_split.set(qn("w:val"), "true")
+    properties.append(cant_split)
+
+
 def _table(document: Document, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Add a table whose columns fit their text, header row repeated on every page, rows never split."""
     table = document.add_table(rows=1, cols=len(headers))
     table.style = document.styles["Table Grid"]
-    for cell, header in zip(table.rows[0].cells, headers):
+    table.autofit = False
+    widths = [Inches(w) for w in _column_inches(headers, rows)]
+    for cell, header, width in zip(table.rows[0].cells, headers, widths):
         cell.text = ""
-        cell.paragraphs[0].add_run(clean_text(str(header))).bold = True
+        cell.width = width
+        run = cell.paragraphs[0].add_run(clean_text(str(header)))
+        run.bold, run.font.size = True, Pt(10)
+    _repeat_header(table.rows[0])
     for row in rows:
-        for cell, value in zip(table.add_row().cells, row):
-            cell.text = clean_text(str(value))
+        added = table.add_row()
+        _keep_row_whole(added)
+        for cell, value, width in zip(added.cells, row, widths):
+            cell.width = width
+            cell.text = ""
+            cell.paragraphs[0].add_run(clean_text(str(value))).font.size = Pt(10)
+    for column, width in zip(table.columns, widths):
+        column.width = width
+
+
+@dataclass(frozen=True)
+class ActionAcross:
+    """One action across the workshop's teams: how divided their members were, and where the teams stand."""
+
+    action_id: str
+    text: str
+    area_number: int
+    divided_teams: int  # teams whose members were DIVERGENCE_GAP or more levels apart on it
+    widest: int  # the widest spread in levels within one team
+    agreed: tuple[int, ...]  # the teams' agreed levels (scored ones)
+
+    @property
+    def mean(self) -> float | None:
+        return sum(self.agreed) / len(self.agreed) if self.agreed else None
+
+
+def actions_across(bank: Bank, rows: Sequence[TeamRow],
+                   spreads: Mapping[str, Mapping[str, ActionSpread]]) -> list[ActionAcross]:
+    """Return every action of the bank across the teams, in bank order."""
+    levels = bank.levels_by_id
+    out = []
+    for number, area in enumerate(bank.areas, start=1):
+        for action in area.actions:
+            team_spreads = [by_action[action.id] for by_action in spreads.values() if action.id in by_action]
+            divided = [sp for sp in team_spreads if sp.divergent]
+            agreed = tuple(levels[r.ratings[action.id]].value for r in rows
+                           if r.ratings.get(action.id) in levels and levels[r.ratings[action.id]].value is not None)
+            out.append(ActionAcross(action.id, action.text, number, len(divided),
+                                    max((sp.values[-1] - sp.values[0] for sp in divided), default=0), agreed))
+    return out
+
+
+def _sentence_case(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}"
 
 
 def build_summary_document(workshop: Workshop, bank: Bank, rows: Sequence[TeamRow],
-                           spreads: Mapping[str, Mapping[str, ActionSpread]], today: dt.date) -> Document:
-    """Return the short workshop summary: the combined chart and its figures, each team's line, and the
-    actions on which members of most teams were far apart. spreads: plan id -> action id -> spread."""
+                           spreads: Mapping[str, Mapping[str, ActionSpread]], today: dt.date,
+                           next_steps: Sequence[tuple[WorkshopTeam, Sequence[Mapping[str, str]]]] = (),
+                           anonymise: bool = False) -> Document:
+    """Return the workshop summary for superintendents, one section a page: the combined chart; readiness
+    per team with how many actions each figure rests on; the most divided actions; the lowest-rated
+    actions; the next steps of every team. spreads: plan id -> action id -> spread; next_steps: each
+    team with the rows of its next-steps table. With anonymise, teams are Team A, Team B ..."""
+    names = {r.team.plan_id: anonymous_label(i) if anonymise else team_label(r.team) for i, r in enumerate(rows)}
     combined = combined_areas(bank, rows)
+    across = actions_across(bank, rows, spreads)
     document = new_document()
     document.core_properties.title = clean_text(f"Workshop summary: {workshop.name}")[:255]
     document.core_properties.author = "Teacher Leadership Roadmap planner"
     document.add_heading(clean_text(f"Workshop summary: {workshop.name}"), 0)
     day = workshop.date or today
-    document.add_paragraph(f"{day:%B} {day.day}, {day.year} · {len(rows)} team{'s' if len(rows) != 1 else ''}. "
-                           "Readiness is each team's self-assessment of the roadmap's high-impact actions: the mean "
-                           "level of its rated actions, from the rubric's lowest level to its highest.")
+    document.add_paragraph(f"{day:%B} {day.day}, {day.year} · {len(rows)} team{'s' if len(rows) != 1 else ''}"
+                           f"{' (names withheld)' if anonymise else ''}. Readiness is each team's self-assessment "
+                           "of the roadmap's high-impact actions: the mean level of its rated actions, from the "
+                           "rubric's lowest level to its highest.")
     document.add_heading("Readiness by area across the teams", 1)
     picture = document.add_paragraph().add_run().add_picture(io.BytesIO(draw_combined_chart(combined)),
-                                                             width=Inches(6.5))
+                                                             width=Inches(6.0))
     picture._inline.docPr.set("descr", clean_text(combined_alt_text(combined)))
     table = combined_table(combined)
     _table(document, list(table[0]) if table else ["Area"], [list(r.values()) for r in table])
 
-    document.add_heading("Teams", 1)
+    def section(title: str) -> None:
+        document.add_heading(title, 1).paragraph_format.page_break_before = True
+
+    section("Readiness of each team")
+    document.add_paragraph("Each area's mean level, and beside it how many of the area's actions the team rated "
+                           "(\u201c2.5 (1 of 4)\u201d rests on one rated action of four, so it says less than one "
+                           "resting on all of them).")
     headers = ["Team", "Progress"] + [_area_label(n, a.title) for n, a in enumerate(bank.areas, start=1)]
-    _table(document, headers, [[team_label(r.team), f"{r.percent}%"] + [c.readiness_short for c in r.areas]
+    _table(document, headers, [[names[r.team.plan_id], f"{r.percent}%"]
+                               + [c.readiness_short if c.readiness is None
+                                  else f"{c.readiness_short} ({c.rated} of {c.actions})" for c in r.areas]
                                for r in rows])
 
-    flagged: dict[str, int] = {}
-    for by_action in spreads.values():
-        for action_id, spread in by_action.items():
-            if spread.divergent:
-                flagged[action_id] = flagged.get(action_id, 0) + 1
-    document.add_heading("Where members saw things differently", 1)
-    if not flagged:
+    section("Where members saw things differently")
+    divided = sorted((a for a in across if a.divided_teams), key=lambda a: (-a.divided_teams, -a.widest))
+    if not divided:
         document.add_paragraph(f"No team's members were {DIVERGENCE_GAP} or more levels apart on any action "
                                "they rated on their own.")
     else:
-        document.add_paragraph(f"Actions on which a team's members, rating on their own first, were "
-                               f"{DIVERGENCE_GAP} or more levels apart, and in how many teams:")
-        order = list(bank.actions)
-        for action_id, count in sorted(flagged.items(), key=lambda kv: (-kv[1], order.index(kv[0]))):
-            text = bank.actions[action_id].text
-            document.add_paragraph(f"{text[0].upper()}{text[1:]}: {count} team{'s' if count != 1 else ''}",
-                                   style="List Bullet")
-    return document
+        document.add_paragraph(f"The actions on which members of a team, rating on their own first, were "
+                               f"{DIVERGENCE_GAP} or more levels apart: the most divided first.")
+        _table(document, ["Area", "Action", "Teams divided", "Widest spread"],
+               [[a.area_number, _sentence_case(a.text), f"{a.divided_teams} of {len(rows)}", f"{a.widest} levels"]
+                for a in divided[:12]])
 
+    section("Where support is needed: the lowest-rated actions")
+    rated = sorted((a for a in across if a.agreed), key=lambda a: (a.mean, -len(a.agreed)))
+    if not rated:
+        document.add_paragraph("No team has agreed a rating yet.")
+    else:
+        document.add_paragraph("The actions with the lowest mean of the teams' agreed ratings, with how many "
+                               "teams rated each.")
+        _table(document, ["Area", "Action", "Mean level", "Teams rated"],
+               [[a.area_number, _sentence_case(a.text), one_decimal(a.mean), f"{len(a.agreed)} of {len(rows)}"]
+                for a in rated[:8]])
 
-def build_join_cards(workshop_name: str, teams: Sequence[TeamCode], app_url: str) -> Document:
-    """Return printable join cards, one page per team: the planner's address and the team's code."""
-    document = new_document()
-    document.core_properties.title = clean_text(f"Join cards: {workshop_name}")[:255]
-    url = clean_text(app_url.strip())
-    for index, item in enumerate(teams):
-        heading = document.add_heading(clean_text(workshop_name), 1)
-        if index:
-            heading.paragraph_format.page_break_before = True
-        document.add_heading(clean_text(item.team.team_name), 0)
-        document.add_paragraph(f"1. Open the planner: {url}")
-        document.add_paragraph("2. Choose \u201cResume with a code\u201d and enter your team's code:")
-        code = document.add_paragraph()
-        run = code.add_run(item.code)
-        run.bold = True
-        run.font.size = Pt(40)
-        document.add_paragraph(
-            "This code is also your team's resume code. Keep this card: with it you can carry on with your "
-            "plan after the workshop, from any device. Anyone with the code can open and change the plan.")
-        note = document.add_paragraph()
-        note.add_run().add_break(WD_BREAK.LINE)
-        note.add_run("Each of you can rate the actions on your own first under \u201cTeam ratings\u201d in the "
-                     "planner's sidebar; then agree the team's rating together.").italic = True
+    section("Next steps from every team")
+    steps = [(team, row) for team, table_rows in next_steps for row in table_rows
+             if any(str(v).strip() for v in row.values())]
+    if not steps:
+        document.add_paragraph("No team has written its next steps yet.")
+    else:
+        question = bank.questions.get(NEXT_STEPS_QUESTION)
+        columns = [(c.id, c.label) for c in question.columns] if question and question.columns else [
+            (k, k) for k in steps[0][1]]
+        _table(document, ["Team"] + [label for _, label in columns],
+               [[names.get(team.plan_id, team_label(team))] + [str(row.get(cid, "")) for cid, _ in columns]
+                for team, row in steps])
     return document
 
 
@@ -757,13 +956,13 @@ def plan_file_name(team: WorkshopTeam) -> str:
 
 
 def build_collect_zip(store: Store, workshop: Workshop, bank: Bank, today: dt.date,
-                      now: dt.datetime | None = None) -> bytes:
+                      now: dt.datetime | None = None, anonymise: bool = False) -> bytes:
     """Return one zip with everything a facilitator takes home from a workshop.
 
     In it: plans/NN-team-teacher-leadership-plan.docx (every team's Word plan, with its
     members' spread beside each agreed rating), progress.csv, ratings.csv,
     member-ratings.csv, the same three as sheets of workshop.xlsx, and
-    workshop-summary.docx with the combined chart.
+    workshop-summary.docx for superintendents (teams named Team A, Team B ... with anonymise).
     """
     now = now or dt.datetime.now(dt.timezone.utc)
     teams = collect_teams(store, workshop)
@@ -786,7 +985,8 @@ def build_collect_zip(store: Store, workshop: Workshop, bank: Bank, today: dt.da
         archive.writestr("workshop.xlsx", to_xlsx({"Progress": (PROGRESS_HEADERS, progress_rows),
                                                    "Ratings": (RATINGS_HEADERS, rating_rows),
                                                    "Member ratings": (MEMBER_HEADERS, member_rows)}))
-        archive.writestr("workshop-summary.docx",
-                         to_docx_bytes(build_summary_document(workshop, bank, rows, spreads, today)))
+        steps = [(t.team, t.stored.plan.answers.get(NEXT_STEPS_QUESTION) or []) for t in teams]
+        archive.writestr("workshop-summary.docx", to_docx_bytes(build_summary_document(
+            workshop, bank, rows, spreads, today, next_steps=steps, anonymise=anonymise)))
     return buffer.getvalue()
 

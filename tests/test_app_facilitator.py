@@ -14,6 +14,8 @@ from roadmap.scoring import score_areas
 from roadmap.session import PlanSession
 from roadmap.store import Store
 
+from ui.member import ADD_ME
+
 from .apptest_helpers import button, database_url, key, new_app, open_with_code, run  # noqa: F401
 
 PASSPHRASE = "blue heron at the lake"
@@ -161,7 +163,36 @@ def test_the_dashboard_shows_what_the_teams_entered(created, store, bank, sample
     assert heat["text"][0][0] == "3.5"
     combined = at.table[0].value
     assert combined.loc["Design for impact", "Teams rated"] == "2 of 2"
-    assert [m.value for m in at.metric][:2] == ["2", "1"]  # teams, finished
+    # teams, never joined (sessions opened here, not by a code on a device), finished, quiet
+    assert [m.value for m in at.metric] == ["2", "2", "1", "0"]
+
+
+def test_the_room_tells_a_team_that_never_joined_from_one_that_is_working(created, store):
+    team = join(created.teams[0].code)
+    team.text_area(key=key(team, "q-priorities")).input("We are here")
+    run(team)
+    at = sign_in(created.code)
+    room = at.dataframe[1].value.to_dict("records")
+    assert [(r["Team"], r["In the room"], r["Last save"]) for r in room] == [
+        ("1. Riverbend", "1 device active", "just now"), ("2. Lakeside", "Never joined", "No save yet")]
+    progress_table = at.dataframe[0].value
+    assert list(progress_table["Last activity"]) == ["just now", "never joined"]
+
+
+def test_the_disagreement_board_lists_teams_and_actions_members_are_apart_on_widest_first(created, store):
+    riverbend, lakeside = (t.team.plan_id for t in created.teams)
+    for plan_id, member, action_id, level in [
+            (riverbend, "Maria", "act-align-purpose", "emerging"), (riverbend, "Tom", "act-align-purpose", "established"),
+            (riverbend, "Maria", "act-funding", "emerging"), (riverbend, "Tom", "act-funding", "developing"),
+            (lakeside, "Ana", "act-funding", "not-started"), (lakeside, "Ben", "act-funding", "established"),
+            (lakeside, "Ana", "act-success-data", "not-started"), (lakeside, "Ben", "act-success-data", "developing")]:
+        store.save_member_rating(plan_id, member, action_id, level)
+    at = sign_in(created.code)
+    assert "Where members disagree (3)" in [t.label for t in at.tabs]
+    board = at.dataframe[2].value.to_dict("records")
+    assert [(r["Team"], r["Spread (levels)"], r["Lowest to highest"]) for r in board] == [
+        ("2. Lakeside", 3, "1 to 4"), ("1. Riverbend", 2, "2 to 4"), ("2. Lakeside", 2, "1 to 3")]
+    assert board[0]["Action"].startswith("finding potential funding sources")
 
 
 def test_the_facilitator_reads_a_teams_plan_without_being_able_to_change_it(created, store, bank):
@@ -176,14 +207,27 @@ def test_the_facilitator_reads_a_teams_plan_without_being_able_to_change_it(crea
     assert "This team's plan (.docx)" in [d.proto.label for d in at.get("download_button")]
 
 
+def add_me(at: AppTest, name: str) -> None:
+    """A member not on the team list yet adds their name on Team ratings (once)."""
+    at.selectbox(key="_tr:member").set_value(ADD_ME)
+    run(at)
+    at.text_input(key="_tr:new-name").input(name)
+    button(at, "Add me to the team").click()
+    run(at)
+
+
+def team_ratings(code: str) -> AppTest:
+    at = join(code)
+    at.switch_page(TEAM_RATINGS_PAGE)
+    return run(at)
+
+
 def test_members_rate_alone_then_the_team_agrees_where_they_were_apart(created, store):
     code, plan_id = created.teams[0].code, created.teams[0].team.plan_id
+    store.set_pacing(created.workshop.workshop_id, None, hide_member_ratings=False)  # revealed: no pacing
     for name, level in (("Maria", "not-started"), ("Tom", "developing")):
-        at = join(code)
-        at.switch_page(TEAM_RATINGS_PAGE)
-        run(at)
-        at.text_input(key="_tr:member").input(name)
-        run(at)
+        at = team_ratings(code)
+        add_me(at, name)
         at.radio(key=f"_tr:mine:{name}:act-align-purpose").set_value(level)
         run(at)
     assert [(r.member, r.level) for r in store.member_ratings(plan_id)] == [
@@ -201,6 +245,40 @@ def test_members_rate_alone_then_the_team_agrees_where_they_were_apart(created, 
     run(at)
     agreed = store.load(plan_id).plan.ratings["act-align-purpose"]
     assert (agreed.level, agreed.note) == ("emerging", "No owner yet, so emerging")
+    assert [m.name for m in store.load(plan_id).plan.district.team] == ["Maria", "Tom"]  # the plan's team table
+
+
+def test_paced_ratings_stay_hidden_until_every_member_rated_or_the_facilitator_reveals(created, store, bank):
+    code, plan_id = created.teams[0].code, created.teams[0].team.plan_id
+    first, second = list(bank.actions)[:2]
+    maria = team_ratings(code)
+    add_me(maria, "Maria")  # on the team list now: present, whether or not she has rated
+    maria.radio(key=f"_tr:mine:Maria:{first}").set_value("not-started")
+    run(maria)
+    assert [t.label for t in maria.tabs] == ["1. My own ratings"]  # no Compare before rating every action
+    tom = team_ratings(code)
+    add_me(tom, "Tom")
+    for action_id in bank.actions:
+        tom.radio(key=f"_tr:mine:Tom:{action_id}").set_value("developing")
+        run(tom)
+    assert [t.label for t in tom.tabs] == ["1. My own ratings", "2. Compare and agree"]
+    # Both rated the first action: it shows (and they are apart); Maria has not rated the second: hidden.
+    assert [list(d.value["Rating"]) for d in tom.dataframe] == [["1 · Not started", "3 · Developing"]]
+    assert "Hidden until everyone has rated it on their own; waiting for Maria." in texts(tom)
+
+    at = sign_in(created.code)  # the facilitator reveals, and points every team to area 2
+    at.selectbox(key="_fac:focus").set_value(2)
+    run(at)
+    at.toggle(key="_fac:hide").set_value(False)
+    run(at)
+    assert store.workshop(created.workshop.workshop_id).hide_member_ratings is False
+    run(tom)
+    assert "we are on area 2, Know the context" in tom.info[0].value
+    ratings = [list(d.value["Rating"]) for d in tom.dataframe]
+    assert len(ratings) == len(bank.actions) and ratings[1] == ["3 · Developing"]
+    assert "waiting for Maria" not in texts(tom)
+    run(maria)
+    assert "2. Compare and agree" in [t.label for t in maria.tabs]  # revealed: open to every member
 
 
 # Closing, removing, collecting ------------------------------------------------------------------
@@ -218,17 +296,46 @@ def test_closing_the_workshop_makes_the_wizard_refuse_changes_with_a_message(cre
     run(at)
     assert "The workshop is closed" in at.success[0].value
 
-    team.text_area(key=key(team, "q-priorities")).input("After closing")
+    typed = "After closing: " + "the district's priorities, in our own words. " * 8
+    team.text_area(key=key(team, "q-priorities")).input(typed)
     run(team)
-    assert "closed by its facilitator, so the plan is read-only" in team.error[0].value
-    assert team.text_area(key=key(team, "q-priorities")).value == "Before closing"
+    assert "closed by the facilitator while you typed" in team.error[0].value
+    assert "copy your text" in team.error[0].value
+    box = team.text_area(key=key(team, "q-priorities"))
+    assert box.value == typed and box.disabled  # kept on screen, not wiped; no more typing
+    assert "this plan is read-only" in team.warning[0].value
+    assert typed in [c.value for c in team.main.code]  # with a copy button, as a disabled box may not copy
     assert store.open_by_code(created.teams[0].code).plan.answers["q-priorities"] == "Before closing"
 
     button(at, "Open the workshop again").click()
     run(at)
+    run(team)  # the team's next run: the kept text is saved and every message goes
+    assert "what you typed while it was closed is now saved" in team.success[0].value
+    assert not team.error and not team.warning
+    assert not team.text_area(key=key(team, "q-priorities")).disabled
+    assert store.open_by_code(created.teams[0].code).plan.answers["q-priorities"] == typed
     team.text_area(key=key(team, "q-priorities")).input("After reopening")
     run(team)
+    assert not team.error
     assert store.open_by_code(created.teams[0].code).plan.answers["q-priorities"] == "After reopening"
+
+
+def test_every_step_of_a_closed_workshops_plan_says_read_only_and_draws_its_fields_disabled(created, store):
+    team = join(created.teams[0].code)
+    store.set_workshop_status(created.workshop.workshop_id, "closed")
+    for step in (0, 1):
+        team.button(key=f"_nav:{step}").click()
+        run(team)
+        assert "this plan is read-only" in team.warning[0].value
+    fields = [*team.main.radio, *team.main.text_input, *team.main.text_area]
+    assert fields and all(f.disabled for f in fields)
+    team.button(key="_nav:0").click()
+    run(team)
+    assert team.text_input(key=key(team, "district", "name")).disabled
+    store.set_workshop_status(created.workshop.workshop_id, "open")
+    run(team)
+    assert "open again" in team.info[0].value and not team.warning
+    assert not team.text_input(key=key(team, "district", "name")).disabled
 
 
 def test_removing_a_team_asks_first_and_keeps_its_plan(created, store, bank):
@@ -255,10 +362,43 @@ def test_collecting_is_offered_and_archiving_lets_the_teams_go(created, store):
     button(at, "Archive the workshop").click()
     run(at)
     assert "The workshop is archived" in at.success[0].value
-    assert [t.label for t in at.tabs] == ["Open a workshop", "Set up a workshop"]
-    again = sign_in(created.code)
-    assert "archived" in again.error[0].value
     assert not store.plan_is_locked(created.teams[0].team.plan_id)
+    again = sign_in(created.code)  # archived: still opens, read-only, to collect and show the codes
+    assert "Archived" in texts(again)
+    assert "Download everything (.zip)" in [d.proto.label for d in again.get("download_button")]
+    assert "Close the workshop" not in [b.label for b in again.button]
+    assert button(again, "Delete the workshop").disabled  # until confirmed
+    again.checkbox(key="_fac:delete:sure").check()
+    run(again)
+    button(again, "Delete the workshop").click()
+    run(again)
+    assert "is deleted. Every team keeps its plan" in again.success[0].value
+    assert "do not match a workshop" in sign_in(created.code).error[0].value
+    assert store.open_by_code(created.teams[0].code).plan.district.name == "Riverbend"
+
+
+def test_after_signing_in_the_facilitator_shows_every_teams_current_code_again(created, store):
+    at = sign_in(created.code)
+    assert created.teams[0].code not in [c.value for c in at.code]  # not on screen unless asked
+    at.toggle(key="_fac:codes:show").set_value(True)
+    run(at)
+    shown = at.dataframe[0].value
+    assert list(shown["Join code"]) == [t.code for t in created.teams]
+    assert at.code[0].value == created.code
+    at.selectbox(key="_fac:reissue").set_value(created.teams[1].team.plan_id)
+    run(at)
+    button(at, "Make a new code").click()
+    run(at)
+    button(at, "I have the codes; hide them").click()
+    run(at)
+    later = sign_in(created.code)  # another day, another tab: the new code is the one shown
+    later.toggle(key="_fac:codes:show").set_value(True)
+    run(later)
+    current = list(later.dataframe[0].value["Join code"])
+    assert current[0] == created.teams[0].code and current[1] != created.teams[1].code
+    assert store.open_by_code(current[1]).plan_id == created.teams[1].team.plan_id
+    labels = [d.proto.label for d in later.get("download_button")]
+    assert "Roster of codes, one page (.docx)" in labels
 
 
 def test_a_workshops_own_question_bank_is_the_one_its_teams_answer(store, bank_with_fifth_area):
@@ -285,10 +425,8 @@ def test_a_closed_workshops_team_details_and_history_cannot_be_changed_either(cr
     store.set_workshop_status(created.workshop.workshop_id, "closed")
     team.button(key="_nav:0").click()
     run(team)
-    team.text_input(key=key(team, "district", "name")).input("Renamed after closing")
-    run(team)
-    assert "closed by its facilitator" in team.error[0].value
-    assert team.text_input(key=key(team, "district", "name")).value == "Riverbend"
+    name_box = team.text_input(key=key(team, "district", "name"))
+    assert name_box.disabled and name_box.value == "Riverbend"  # read-only: it cannot be typed into
     team.button(key=f"_nav:{len(team.session_state['plan_session'].bank.areas) + 1}").click()
     run(team)
     team.selectbox(key="_hist:question").set_value("q-priorities")

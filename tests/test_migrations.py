@@ -258,3 +258,29 @@ def test_a_revision_that_rebuilds_the_plans_table_keeps_every_answer_and_device(
         assert (count(store, entries), count(store, history), count(store, device_tokens)) == (0, 0, 0)
     finally:
         store.close()
+
+
+def test_a_workshop_from_revision_0002_opens_after_0003_and_its_old_codes_show_as_not_kept(database_url):
+    from alembic import command
+
+    from roadmap.store.migrate import alembic_config
+
+    store = Store(database_url)
+    made = store.create_workshop("Spring Institute", "blue heron at the lake", ["Riverbend", "Lakeside"])
+    secret = store._secret
+    # Back to how the workshop was stored before revision 0003 (foreign keys off on SQLite, as migrate.py
+    # runs every revision, or batch mode's table copy would take the teams with it).
+    with store._transaction(schema_change=True) as conn:
+        command.downgrade(alembic_config(conn, secret), "0002")
+        assert current_revision(conn) == "0002"
+    store.close()
+    store = Store(database_url)  # brought up to date again on opening
+    try:
+        workshop, key = store.sign_in_workshop(made.code, "blue heron at the lake")
+        assert [t.team_name for t in workshop.teams] == ["Riverbend", "Lakeside"]
+        assert workshop.hide_member_ratings is False and workshop.focus_area is None  # unpaced, as before
+        kept = store.workshop_codes(workshop.workshop_id, key)
+        assert kept.code is None and [t.team_name for t in kept.missing] == ["Riverbend", "Lakeside"]
+        assert store.open_by_code(made.teams[0].code).plan_id == made.teams[0].team.plan_id
+    finally:
+        store.close()

@@ -11,16 +11,18 @@ import zipfile
 import docx
 import openpyxl
 import pytest
+from docx.oxml.ns import qn
 
 from roadmap.document import DocumentOptions, build_plan_document, to_docx_bytes
 from roadmap.plan import AnswerError, Plan
 from roadmap.session import PlanSession
-from roadmap.store import MemberRating, TeamCode, TeamProgress, Workshop, WorkshopTeam
+from roadmap.store import MemberRating, StoredPlan, TeamCode, TeamProgress, Workshop, WorkshopTeam
 from roadmap.workshop import (
     MEMBER_HEADERS, NOT_RATED, QUIET_MINUTES, RATINGS_HEADERS, WorkshopSetupError, action_spread,
     action_spreads, answer_text, build_collect_zip, build_combined_figure, build_heatmap, build_join_cards,
     build_summary_document, combined_areas, combined_table, dashboard_rows, document_spreads, draw_combined_chart,
-    is_divergent, median_label, median_level, rate_as_member, spread_text, team_names, to_csv, to_xlsx,
+    TeamPlan, is_divergent, median_label, median_level, member_ratings_table, rate_as_member, ratings_table,
+    spread_text, team_names, to_csv, to_xlsx,
 )
 
 from .test_store import database_url, store, waits  # noqa: F401 - the fixtures shared with test_store
@@ -163,10 +165,11 @@ def test_join_cards_have_one_page_per_team_with_the_address_and_code():
 
 
 def summary(plan_id: str, name: str, position: int, ratings: dict, answered: dict | None = None,
-            minutes_ago: int = 0, raters: int = 0) -> TeamProgress:
+            minutes_ago: int = 0, raters: int = 0, devices: int = 1) -> TeamProgress:
     filled = {f"answered:{a}": n for a, n in (answered or {}).items()}
     at = NOW - dt.timedelta(minutes=minutes_ago)
-    return TeamProgress(WorkshopTeam(plan_id, name, position), name, at, filled, ratings, raters, None)
+    return TeamProgress(WorkshopTeam(plan_id, name, position), name, at, filled, ratings, raters, None,
+                        devices=devices, created_at=NOW - dt.timedelta(hours=1))
 
 
 @pytest.fixture
@@ -194,6 +197,14 @@ def test_dashboard_rows_show_progress_readiness_and_who_is_quiet(bank, rows):
     assert [r.quiet for r in rows] == [False, True, True]
     assert rows[0].activity_label == "3 min ago"
     assert rows[1].activity_label == f"{QUIET_MINUTES + 2} min ago, quiet"
+
+
+def test_a_team_that_never_joined_is_said_so_and_never_called_quiet(bank):
+    never, stalled = dashboard_rows(bank, [summary("p1", "Riverbend", 1, {}, minutes_ago=QUIET_MINUTES + 5, devices=0),
+                                           summary("p2", "Lakeside", 2, {}, minutes_ago=QUIET_MINUTES + 5)], NOW)
+    assert (never.room_status, never.activity_label, never.quiet) == ("Never joined", "never joined", False)
+    assert (stalled.room_status, stalled.quiet) == ("Joined, no device active", True)
+    assert stalled.last_save_label == f"{QUIET_MINUTES + 5} min ago"
 
 
 def test_combined_areas_average_the_teams_that_rated(bank, rows):
@@ -229,21 +240,68 @@ def test_combined_chart_draws_a_bar_per_area_and_a_dot_per_team(bank, rows):
     assert png.startswith(b"\x89PNG")
 
 
-def test_summary_document_has_the_chart_figures_teams_and_divergent_actions(bank, rows):
+def summary_document(bank, rows, anonymise=False):
     workshop = Workshop("w", "Spring Institute", dt.date(2026, 3, 14), "open", NOW, None,
                         tuple(r.team for r in rows))
     spreads = {"p1": {"act-funding": action_spread(bank, "act-funding", {"A": "not-started", "B": "developing"})},
-               "p2": {"act-funding": action_spread(bank, "act-funding", {"A": "emerging", "B": "established"})}}
-    document = reopen(to_docx_bytes(build_summary_document(workshop, bank, rows, spreads, NOW.date())))
+               "p2": {"act-funding": action_spread(bank, "act-funding", {"A": "emerging", "B": "established"}),
+                      "act-align-purpose": action_spread(bank, "act-align-purpose",
+                                                         {"A": "not-started", "B": "established"})}}
+    steps = [(rows[0].team, [{"step": "Name a lead for the pilot", "owner": "Assistant superintendent",
+                              "due": "2026-04-01"}]),
+             (rows[1].team, [{"step": "Survey principals about release time", "owner": "HR", "due": "May"}]),
+             (rows[2].team, [])]
+    return reopen(to_docx_bytes(build_summary_document(workshop, bank, rows, spreads, NOW.date(),
+                                                       next_steps=steps, anonymise=anonymise)))
+
+
+def table_text(table) -> list[list[str]]:
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def test_summary_document_has_one_section_a_page_for_superintendents(bank, rows):
+    document = summary_document(bank, rows)
     assert document.paragraphs[0].text == "Workshop summary: Spring Institute"
     assert len(document.inline_shapes) == 1
-    figures, teams = document.tables
-    assert [c.text for c in figures.rows[1].cells] == [
-        "Design for impact", "2 of 3", "2.5: between Emerging and Developing", "1.5", "3.5"]
-    assert [c.text for c in teams.rows[1].cells][:3] == ["1. Riverbend", f"{rows[0].percent}%", "3.5"]
-    assert len(teams.rows) == 4
-    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
-    assert bullets == ["Finding potential funding sources or ways to re-distribute existing funds: 2 teams"]
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Readiness by area across the teams", "Readiness of each team",
+                        "Where members saw things differently", "Where support is needed: the lowest-rated actions",
+                        "Next steps from every team"]
+    breaks = [p.text for p in document.paragraphs if p.paragraph_format.page_break_before]
+    assert breaks == headings[1:]  # each section after the first starts a page
+    figures, teams, divided, lowest, steps = (table_text(t) for t in document.tables)
+    assert figures[1] == ["Design for impact", "2 of 3", "2.5: between Emerging and Developing", "1.5", "3.5"]
+    assert teams[1][:3] == ["1. Riverbend", f"{rows[0].percent}%", "3.5 (2 of 2)"]
+    assert teams[2][3] == "Not rated" and len(teams) == 4
+    assert divided[1] == ["2", "Finding potential funding sources or ways to re-distribute existing funds", "2 of 3",
+                          "2 levels"]
+    assert divided[2][1].startswith("Examining key priorities") and divided[2][3] == "3 levels"
+    assert [(r[1].split()[0], r[2], r[3]) for r in lowest[1:]] == [
+        ("Examining", "2.0", "2 of 3"), ("Finding", "2.0", "1 of 3"), ("Reaching", "3.0", "2 of 3")]
+    assert [r[0] for r in steps] == ["Team", "1. Riverbend", "2. Lakeside"]
+    assert steps[1][1:] == ["Name a lead for the pilot", "Assistant superintendent", "2026-04-01"]
+
+
+def test_summary_tables_repeat_their_header_and_size_columns_so_no_word_breaks(bank, rows):
+    document = summary_document(bank, rows)
+    for table in document.tables:
+        first = table.rows[0]._tr
+        assert first.trPr is not None and first.trPr.find(qn("w:tblHeader")) is not None
+        widths = [c.width for c in table.rows[0].cells]
+        assert sum(w.inches for w in widths) <= 6.55
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths):
+                longest = max((len(w) for w in cell.text.split()), default=0)
+                assert width.inches >= min(0.095 * longest + 0.15, 1.3) - 0.01, (cell.text, width.inches)
+
+
+def test_the_summary_can_withhold_team_names(bank, rows):
+    document = summary_document(bank, rows, anonymise=True)
+    text = doc_text(document) + " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Riverbend" not in text and "Lakeside" not in text
+    teams = table_text(document.tables[1])
+    assert [r[0] for r in teams[1:]] == ["Team A", "Team B", "Team C"]
+    assert [r[0] for r in table_text(document.tables[4])[1:]] == ["Team A", "Team B"]
 
 
 @pytest.mark.parametrize("question_id, value, expected", [
@@ -259,6 +317,35 @@ def test_answers_read_as_plain_text(bank, question_id, value, expected):
 
 
 # Spreadsheets ------------------------------------------------------------------------------------
+
+
+def test_exports_compute_numbers_as_numbers_dates_as_dates_with_a_filter_on_every_sheet(bank):
+    saved = dt.datetime(2026, 3, 14, 15, 42, 10, tzinfo=dt.timezone.utc)
+    team = WorkshopTeam("p1", "=HYPERLINK(\"http://x\",\"y\")", 1)
+    ratings = [MemberRating("Ana", "act-funding", "not-started", saved),
+               MemberRating("Ben", "act-funding", "developing", saved)]
+    stored = StoredPlan("p1", Plan(), {}, saved)
+    rows = ratings_table(bank, [TeamPlan(team, stored, tuple(ratings))])
+    funding = next(r for r in rows if r[3] == "act-funding")
+    by_header = dict(zip(RATINGS_HEADERS, funding))
+    assert (by_header["Members' median"], by_header["Members' spread (levels)"],
+            by_header["Members 2+ levels apart"]) == (2, 2, "yes")
+    members = member_ratings_table(bank, [TeamPlan(team, stored, tuple(ratings))])
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx({"Ratings": (RATINGS_HEADERS, rows),
+                                                      "Member ratings": (MEMBER_HEADERS, members)})))
+    for sheet in book.worksheets:
+        assert sheet.auto_filter.ref == sheet.dimensions and sheet.freeze_panes == "A2"
+    ratings_sheet = book["Ratings"]
+    cells = {h: c for h, c in zip(RATINGS_HEADERS, next(r for r in ratings_sheet.iter_rows(min_row=2)
+                                                         if r[3].value == "act-funding"))}
+    assert cells["Members' median"].value == 2 and cells["Members' median"].data_type == "n"
+    assert cells["Members' spread (levels)"].value == 2
+    assert cells["Team"].value == team.team_name and cells["Team"].data_type == "s"  # never a formula
+    saved_cell = book["Member ratings"].cell(2, MEMBER_HEADERS.index("Saved (UTC)") + 1)
+    assert saved_cell.is_date and saved_cell.value == dt.datetime(2026, 3, 14, 15, 42)
+    csv_rows = list(csv.DictReader(io.StringIO(to_csv(MEMBER_HEADERS, members).decode("utf-8-sig"))))
+    assert csv_rows[0]["Saved (UTC)"] == "2026-03-14 15:42"
+    assert list(csv.DictReader(io.StringIO(to_csv(RATINGS_HEADERS, rows).decode("utf-8-sig"))))[0]["Team"].startswith("'=")
 
 
 def test_csv_keeps_text_as_typed_and_never_as_a_formula():

@@ -160,7 +160,7 @@ def test_closing_makes_every_team_plan_read_only_until_reopened(store, bank):
     assert store.load(plan_id).plan.answers["q-priorities"] == "Changed after reopening"
 
 
-def test_archiving_sets_the_plans_free_and_shuts_the_facilitator_out(store, bank):
+def test_archiving_sets_the_plans_free_and_keeps_the_workshop_readable_until_deleted(store, bank):
     created = make_workshop(store)
     workshop_id, team = created.workshop.workshop_id, created.teams[1]
     store.set_workshop_status(workshop_id, "closed")
@@ -168,10 +168,77 @@ def test_archiving_sets_the_plans_free_and_shuts_the_facilitator_out(store, bank
     assert not store.plan_is_locked(team.team.plan_id)
     session = PlanSession.open(store, bank, store.open_by_code(team.code).plan_id)
     assert session.answer("q-priorities", "Carrying on alone")
-    with pytest.raises(WorkshopArchivedError):
-        store.open_workshop(created.code, PASSPHRASE)
+    opened = store.open_workshop(created.code, PASSPHRASE)  # read-only, to export it and show its codes
+    assert opened.status == "archived" and len(opened.teams) == 3
     with pytest.raises(WorkshopArchivedError):
         store.set_workshop_status(workshop_id, "open")
+    store.delete_workshop(workshop_id)
+    with pytest.raises(WorkshopAccessError):
+        store.open_workshop(created.code, PASSPHRASE)
+    assert store.load(team.team.plan_id).plan.answers["q-priorities"] == "Carrying on alone"  # plans stay
+
+
+def test_every_teams_current_code_can_be_shown_again_with_the_passphrase(store):
+    created = make_workshop(store)
+    workshop, key = store.sign_in_workshop(created.code, PASSPHRASE)
+    kept = store.workshop_codes(workshop.workshop_id, key)
+    assert kept.code == created.code
+    assert [(t.team_name, code) for t, code in kept.teams] == [(t.team.team_name, t.code) for t in created.teams]
+    fresh = store.reissue_team_code(workshop.workshop_id, created.teams[0].team.plan_id, key)
+    added = store.add_teams(workshop.workshop_id, ["Brookside"], key=key)
+    again = store.workshop_codes(workshop.workshop_id, key)
+    assert [code for _, code in again.teams] == [fresh.code, created.teams[1].code, created.teams[2].code,
+                                                 added[0].code]
+    assert again.missing == []
+
+
+def test_codes_are_sealed_so_the_database_alone_does_not_show_them(store):
+    created = make_workshop(store)
+    with store.engine.connect() as conn:
+        stored = " ".join(str(v) for table in ("workshops", "workshop_teams")
+                          for row in conn.exec_driver_sql(f"SELECT * FROM {table}") for v in row)
+    for code in [created.code, *(t.code for t in created.teams)]:
+        assert code not in stored and code.replace("-", "") not in stored
+    workshop, _ = store.sign_in_workshop(created.code, PASSPHRASE)
+    from roadmap.store.sealing import derive_key
+    with store.engine.connect() as conn:
+        salt = conn.execute(select(workshops.c.seal_salt)).scalar()
+    wrong = store.workshop_codes(workshop.workshop_id, derive_key("not the passphrase at all", salt))
+    assert wrong.code is None and len(wrong.missing) == 3
+
+
+def test_a_changed_passphrase_seals_the_codes_again_and_the_old_one_stops_working(store):
+    created = make_workshop(store)
+    store.change_passphrase(created.code, PASSPHRASE, "a new passphrase for spring")
+    with pytest.raises(WorkshopAccessError):
+        store.sign_in_workshop(created.code, PASSPHRASE)
+    workshop, key = store.sign_in_workshop(created.code, "a new passphrase for spring")
+    assert [code for _, code in store.workshop_codes(workshop.workshop_id, key).teams] == [
+        t.code for t in created.teams]
+
+
+def test_a_workshop_made_before_codes_were_kept_says_which_are_missing_and_keeps_new_ones(store):
+    created = make_workshop(store)
+    with store.engine.begin() as conn:  # as a workshop made before revision 0003 is
+        conn.exec_driver_sql("UPDATE workshops SET seal_salt = NULL, sealed_code = NULL")
+        conn.exec_driver_sql("UPDATE workshop_teams SET sealed_code = NULL")
+    workshop, key = store.sign_in_workshop(created.code, PASSPHRASE)
+    kept = store.workshop_codes(workshop.workshop_id, key)
+    assert kept.code is None and [t.team_name for t in kept.missing] == ["Riverbend", "Lakeside", "Hillcrest"]
+    fresh = store.reissue_team_code(workshop.workshop_id, created.teams[1].team.plan_id, key)
+    _, key_again = store.sign_in_workshop(created.code, PASSPHRASE)
+    assert dict((t.team_name, c) for t, c in store.workshop_codes(workshop.workshop_id, key_again).teams)[
+        "Lakeside"] == fresh.code
+
+
+def test_a_facilitators_device_signs_in_again_with_its_token_and_key(store):
+    created = make_workshop(store)
+    workshop, key = store.sign_in_workshop(created.code, PASSPHRASE)
+    token = store.issue_facilitator_token(workshop.workshop_id, key)
+    assert store.facilitator_for_device(token) == (workshop.workshop_id, key)
+    assert store.facilitator_for_device(token + "x") is None
+    store.revoke_facilitator_token(token)
+    assert store.facilitator_for_device(token) is None
 
 
 def test_removing_a_team_keeps_its_plan_code_and_ratings(store, bank):

@@ -22,6 +22,7 @@ from .plans import CODE, leave_plan
 from .rounds import draw_rounds
 from .state import ERRORS, Drawing, bounded_editor, notify, plan_session, reseed_widgets, store, store_safe, widget_key
 from .widgets import apply_editor_changes, cut_off, render_action, render_question, value_as_text
+from .workshop_banner import read_only
 
 # The team --------------------------------------------------------------------
 
@@ -69,13 +70,15 @@ def draw_team(bank: Bank) -> None:
     st.session_state.setdefault(name_key, district.name)
     st.session_state.setdefault(date_key, district.date or dt.date.today())
     st.session_state.setdefault(widget_key("team", "base"), [{"name": m.name, "role": m.role} for m in district.team])
-    st.text_input("District name", key=name_key, max_chars=MAX_SHORT_CHARS, on_change=_on_district)
-    st.date_input("Date of this planning session", key=date_key, format="YYYY-MM-DD", on_change=_on_district)
+    off = read_only()  # the plan's workshop is closed
+    st.text_input("District name", key=name_key, max_chars=MAX_SHORT_CHARS, on_change=_on_district, disabled=off)
+    st.date_input("Date of this planning session", key=date_key, format="YYYY-MM-DD", on_change=_on_district,
+                  disabled=off)
     st.write("Planning team")
     too_many = bounded_editor(team_key, MAX_TABLE_ROWS, "The planning team")  # 61 to 200: refused on saving
     st.data_editor(
         pd.DataFrame(st.session_state[widget_key("team", "base")], columns=["name", "role"], dtype="string"),
-        key=team_key, num_rows="dynamic", hide_index=True, width="stretch",
+        key=team_key, num_rows="dynamic", hide_index=True, width="stretch", disabled=off,
         column_config={"name": st.column_config.TextColumn("Name", max_chars=MAX_SHORT_CHARS),
                        "role": st.column_config.TextColumn("Role", max_chars=MAX_SHORT_CHARS)},
     )

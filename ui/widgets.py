@@ -17,11 +17,12 @@ import streamlit as st
 from roadmap.bank import Action, Bank, Question
 from roadmap.plan import MAX_TABLE_ROWS, AnswerError, normalise_answer
 from roadmap.session import Conflict, answer_key, rating_key
-from roadmap.store import StorageFaultError, StoreError, UnknownPlanError
+from roadmap.store import PlanLockedError, StorageFaultError, StoreError, UnknownPlanError
 from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError, markdown_literal
 
 from .rounds import review_mark
 from .state import ERRORS, PLAN_GONE, Drawing, bounded_editor, plan_session, store_safe
+from .workshop_banner import kept_while_closed, read_only
 
 NOT_CHOSEN = "Not chosen yet"
 
@@ -56,6 +57,8 @@ def _save(question_id: str, value: Any, key: str, restore: Any) -> None:
     st.session_state[ERRORS].pop(key, None)
     try:
         session.answer(question_id, value)
+    except PlanLockedError:  # closed while this person typed: keep what is in the box
+        st.session_state[ERRORS][key] = kept_while_closed(key, ("answer", question_id, value))
     except TextTooLongError as exc:
         _refuse(key, str(exc), restore)
     except AnswerError as exc:
@@ -106,6 +109,8 @@ def _on_decision(question_id: str, pole_key: str, rationale_key: str) -> None:
     st.session_state[ERRORS].pop(rationale_key, None)
     try:
         session.answer(question_id, value)
+    except PlanLockedError:
+        st.session_state[ERRORS][rationale_key] = kept_while_closed(rationale_key, ("answer", question_id, value))
     except (TextTooLongError, AnswerError) as exc:
         st.session_state[ERRORS][rationale_key] = str(exc)
         st.session_state[pole_key] = saved.get("pole") or None
@@ -151,6 +156,8 @@ def _sync_table(question: Question, key: str, columns: list[str]) -> None:
         if normalise_answer(question, rows, session.bank) == saved:
             return
         session.answer(question.id, rows)
+    except PlanLockedError:
+        st.session_state[ERRORS][key] = kept_while_closed(key, ("answer", question.id, rows))
     except (TextTooLongError, AnswerError) as exc:
         st.session_state[ERRORS][key] = f"{exc} The table was not saved; go to another step and back to see the saved rows."
     except StoreError as exc:
@@ -170,6 +177,9 @@ def _on_rating(action_id: str, level_key: str, note_key: str) -> None:
         return
     try:
         session.rate(action_id, st.session_state.get(level_key), note)
+    except PlanLockedError:
+        st.session_state[ERRORS][note_key] = kept_while_closed(
+            note_key, ("rate", action_id, st.session_state.get(level_key), note))
     except (TextTooLongError, AnswerError) as exc:
         st.session_state[ERRORS][note_key] = str(exc)
         st.session_state[note_key] = saved.note if saved else ""
@@ -206,18 +216,19 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
     kind = question.kind
     key = drawing.key(question.id)
     error_key = key
+    off = read_only()  # the plan's workshop is closed
     if kind in ("text", "short_text"):
         limit = question.max_chars or (MAX_ANSWER_CHARS if kind == "text" else MAX_SHORT_CHARS)
         _seed(key, saved if isinstance(saved, str) else "")
         widget = st.text_area if kind == "text" else st.text_input
         extra = {"height": 160} if kind == "text" else {}
         widget(_label(question), key=key, max_chars=limit, help=None, on_change=_on_text,
-               args=(question.id, key, limit), **extra)
+               args=(question.id, key, limit), disabled=off, **extra)
     elif kind == "choice":
         ids = [o.id for o in question.options]
         _seed(key, saved if saved in ids else None)
         st.radio(_label(question), ids, index=None, key=key, format_func=question.option_label,
-                 on_change=_on_choice, args=(question.id, key))
+                 on_change=_on_choice, args=(question.id, key), disabled=off)
     elif kind in ("multi_choice", "domains"):
         if kind == "domains":
             items = [(d.id, d.title, d.gist) for d in bank.domains]
@@ -230,7 +241,8 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
         st.write(_label(question))
         for (item_id, title, gist), item_key in zip(items, keys):
             _seed(item_key, item_id in chosen)
-            st.checkbox(title, key=item_key, help=None, on_change=_on_checks, args=(question.id, ids, keys))
+            st.checkbox(title, key=item_key, help=None, on_change=_on_checks, args=(question.id, ids, keys),
+                        disabled=off)
             if gist:
                 st.caption(markdown_literal(gist))
     elif kind == "table":
@@ -243,7 +255,7 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
         if too_many:
             st.session_state[ERRORS][key] = too_many
         st.data_editor(
-            frame, key=key, num_rows="dynamic", hide_index=True, width="stretch",
+            frame, key=key, num_rows="dynamic", hide_index=True, width="stretch", disabled=off,
             column_config={c.id: st.column_config.TextColumn(c.label, max_chars=MAX_ANSWER_CHARS) for c in question.columns},
         )
         _sync_table(question, key, columns)
@@ -257,9 +269,10 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
         _seed(rationale_key, saved.get("rationale", ""))
         st.radio(_label(question), [p.id for p in question.poles], index=None, key=pole_key,
                  format_func=question.option_label, horizontal=True,
-                 on_change=_on_decision, args=(question.id, pole_key, rationale_key))
+                 on_change=_on_decision, args=(question.id, pole_key, rationale_key), disabled=off)
         st.text_area("Why, and which features sit on each side?", key=rationale_key, height=110,
-                     max_chars=MAX_ANSWER_CHARS, on_change=_on_decision, args=(question.id, pole_key, rationale_key))
+                     max_chars=MAX_ANSWER_CHARS, on_change=_on_decision, args=(question.id, pole_key, rationale_key),
+                     disabled=off)
     if question.help:
         st.caption(markdown_literal(question.help))
     _source_line(bank, question.source)
@@ -283,12 +296,12 @@ def render_action(action: Action, bank: Bank, drawing: Drawing | None = None) ->
         index=None, key=level_key, horizontal=True,
         format_func=lambda i: _level_text(bank, i),
         captions=[markdown_literal(lv.descriptor) for lv in levels],
-        on_change=_on_rating, args=(action.id, level_key, note_key),
+        on_change=_on_rating, args=(action.id, level_key, note_key), disabled=read_only(),
     )
     if action.source != "report":  # the area's actions come from the report unless labelled otherwise
         _source_line(bank, action.source)
     st.text_input("Evidence or note (optional)", key=note_key, max_chars=MAX_ANSWER_CHARS,
-                  on_change=_on_rating, args=(action.id, level_key, note_key))
+                  on_change=_on_rating, args=(action.id, level_key, note_key), disabled=read_only())
     _show_error(note_key, drawing.errors)
     review_mark(rating_key(action.id), drawing.session)
     conflict = drawing.session.conflicts.get(rating_key(action.id))

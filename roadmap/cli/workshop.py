@@ -3,8 +3,12 @@
     workshop create --name NAME --teams N | --team NAME ...   print the workshop code and each team's join code
     workshop export CODE --out FILE.zip                       every team's Word plan, CSV, Excel and a summary
     workshop list [--json]                                    every workshop on this server (never its codes)
+    workshop codes CODE [--cards FILE] [--roster FILE]        every team's current join code; reprint the cards
+    workshop close|reopen|archive CODE [--yes]                teams read-only / editable again / let go
+    workshop delete CODE [--yes]                              remove the workshop (every team's plan is kept)
+    workshop passphrase CODE [--new-passphrase-file FILE]     a new facilitator passphrase; the codes resealed
 
-create and export need the facilitator passphrase: from --passphrase-file FILE,
+Every command but list needs the facilitator passphrase: from --passphrase-file FILE,
 else the environment variable ROADMAP_FACILITATOR_PASSPHRASE, else typed at a
 prompt. It is never printed. Each takes `--database URL` (default: DATABASE_URL,
 else the local SQLite file).
@@ -22,9 +26,12 @@ from pathlib import Path
 
 from ..bank import DEFAULT_BANK_PATH, MAX_BANK_BYTES, Bank, BankError, load_bank_text
 from ..document import to_docx_bytes
-from ..store import WeakPassphraseError, check_passphrase
+from ..store import (
+    WORKSHOP_ARCHIVED, WORKSHOP_CLOSED, WORKSHOP_OPEN, TeamCode, WeakPassphraseError, check_passphrase,
+)
 from ..workshop import (
-    PUBLIC_URL_ENV, WorkshopSetupError, build_collect_zip, build_join_cards, team_names, workshop_bank,
+    PUBLIC_URL_ENV, WorkshopSetupError, build_code_roster, build_collect_zip, build_join_cards, team_label,
+    team_names, workshop_bank,
 )
 from .rounds import add_workshop_new_round
 from .common import (
@@ -132,12 +139,116 @@ def cmd_export(args: argparse.Namespace) -> int:
             bank = workshop_bank(workshop, default_bank)
         except BankError as exc:
             raise CliError(f"the workshop's question bank cannot be used: {exc.problems[0]}") from None
-        data = build_collect_zip(store, workshop, bank, dt.date.today())
+        data = build_collect_zip(store, workshop, bank, dt.date.today(), anonymise=args.anonymise)
     out = Path(args.out)
     write_output(out, data)
     count = len(workshop.teams)
     print(f"wrote {count} team plan{'s' if count != 1 else ''}, ratings, progress and the summary of "
           f"{workshop.name} to {out}")
+    return EXIT_OK
+
+
+def _confirm(args: argparse.Namespace, question: str) -> None:
+    """Ask question at a terminal (y/N); without a terminal, --yes is needed. Raise CliError if not confirmed."""
+    if args.yes:
+        return
+    if not sys.stdin.isatty():
+        raise CliError("add --yes to confirm (there is no terminal to ask)")
+    answer = input(f"{question} [y/N] ").strip().lower()
+    if answer not in ("y", "yes"):
+        raise CliError("not confirmed; nothing was changed")
+
+
+def cmd_codes(args: argparse.Namespace) -> int:
+    code = " ".join(args.code)
+    url = (args.url or os.environ.get(PUBLIC_URL_ENV, "")).strip()
+    if args.cards and not url:
+        raise CliError(f"join cards need the planner's address: give --url URL or set {PUBLIC_URL_ENV}")
+    passphrase = _passphrase(args, confirm=False)
+    with open_store(args) as store:
+        workshop, key = store.sign_in_workshop(code, passphrase, client="command line")
+        kept = store.workshop_codes(workshop.workshop_id, key)
+    shown = [TeamCode(team, team_code) for team, team_code in kept.teams if team_code]
+    if args.cards:
+        write_output(Path(args.cards), to_docx_bytes(build_join_cards(workshop.name, shown, url)))
+    if args.roster:
+        roster = build_code_roster(workshop.name, kept.code or code.strip().upper(),
+                                   [(team_label(team), team_code) for team, team_code in kept.teams])
+        write_output(Path(args.roster), to_docx_bytes(roster))
+    if args.json:
+        print(json.dumps({"workshop": {"name": workshop.name, "status": workshop.status},
+                          "teams": [{"position": t.position, "name": t.team_name, "code": c}
+                                    for t, c in kept.teams]}, ensure_ascii=False, indent=2))
+    else:
+        print(f"Workshop: {workshop.name} ({workshop.status})")
+        print_table(("Team", "Join code"), [(team_label(t), c or "not kept") for t, c in kept.teams])
+        if kept.missing:
+            print(f"{len(kept.missing)} code{'s were' if len(kept.missing) != 1 else ' was'} made before codes "
+                  "were kept; give those teams a new code on the facilitator page.")
+    if args.cards:
+        print(f"wrote {len(shown)} join card{'s' if len(shown) != 1 else ''} to {args.cards}")
+    if args.roster:
+        print(f"wrote the roster of {len(kept.teams)} teams to {args.roster}")
+    return EXIT_OK
+
+
+_STATUS_CHANGES = {
+    "close": (WORKSHOP_CLOSED, "Close {name}? Every team's plan becomes read-only.",
+              "closed {name}: teams can read their plans but not change them"),
+    "reopen": (WORKSHOP_OPEN, "Open {name} again? Teams can change their plans.",
+               "opened {name} again: teams can change their plans"),
+    "archive": (WORKSHOP_ARCHIVED, "Archive {name}? The teams carry on alone for good; you can still export it.",
+                "archived {name}: the teams carry on alone; export and codes still work with the passphrase"),
+}
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    status, question, done = _STATUS_CHANGES[args.workshop_action]
+    code = " ".join(args.code)
+    passphrase = _passphrase(args, confirm=False)
+    with open_store(args) as store:
+        workshop = store.open_workshop(code, passphrase, client="command line")
+        if workshop.status == status:
+            print(f"{workshop.name} is already {status}; nothing was changed.")
+            return EXIT_OK
+        _confirm(args, question.format(name=workshop.name))
+        store.set_workshop_status(workshop.workshop_id, status)
+    print(done.format(name=workshop.name))
+    return EXIT_OK
+
+
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    code = " ".join(args.code)
+    passphrase = _passphrase(args, confirm=False)
+    if args.new_passphrase_file:
+        new = _passphrase(argparse.Namespace(passphrase_file=args.new_passphrase_file), confirm=False)
+    elif sys.stdin.isatty():
+        new = getpass.getpass("New facilitator passphrase: ")
+        if getpass.getpass("Type it again: ") != new:
+            raise CliError("the two new passphrases typed differ; nothing was changed")
+    else:
+        raise CliError("give the new passphrase with --new-passphrase-file FILE")
+    try:
+        check_passphrase(new)
+    except WeakPassphraseError as exc:
+        raise CliError(sentence(exc)) from None
+    with open_store(args) as store:
+        workshop = store.change_passphrase(code, passphrase, new, client="command line")
+    print(f"{workshop.name} has a new facilitator passphrase; its codes are sealed with it, and every "
+          "facilitator device is signed out")
+    return EXIT_OK
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    code = " ".join(args.code)
+    passphrase = _passphrase(args, confirm=False)
+    with open_store(args) as store:
+        workshop = store.open_workshop(code, passphrase, client="command line")
+        count = len(workshop.teams)
+        _confirm(args, f"Delete {workshop.name} for good? Its {count} teams keep their plans and codes; the "
+                       "workshop, its dashboard and its kept codes are gone.")
+        store.delete_workshop(workshop.workshop_id)
+    print(f"deleted {workshop.name}; its {count} team plan{'s are' if count != 1 else ' is'} kept")
     return EXIT_OK
 
 
@@ -174,7 +285,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("workshop", help="facilitated workshops: create, export, list",
+    p = sub.add_parser("workshop", help="facilitated workshops: create, export, list, codes, close, reopen, archive",
                        description="Set up a workshop of many teams, and collect every team's plan at the end.")
     actions = p.add_subparsers(dest="workshop_action", metavar="ACTION", required=True)
 
@@ -205,6 +316,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                        "Excel, and a short workshop summary with the combined chart.")
     a.add_argument("code", nargs="+", metavar="CODE", help="the workshop code, e.g. K7QF-M2XR-9P")
     a.add_argument("--out", required=True, metavar="FILE.zip", help="where to write the zip")
+    a.add_argument("--anonymise", action="store_true",
+                   help="name the teams Team A, Team B ... in the summary (the team plans keep their names)")
     a.add_argument("--bank", metavar="PATH",
                    help=f"question bank for a workshop without its own (default: {BANK_ENV}, else questions.yaml)")
     common(a)
@@ -216,6 +329,39 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--json", action="store_true", help="print the list as JSON")
     add_database_option(a)
     a.set_defaults(handler=cmd_list)
+
+    a = actions.add_parser("codes", help="show every team's current join code; reprint the join cards",
+                           description="Show the workshop's code and every team's current join code (kept "
+                                       "sealed with the passphrase); optionally reprint the join cards and a "
+                                       "one-page roster.")
+    a.add_argument("code", nargs="+", metavar="CODE", help="the workshop code, e.g. K7QF-M2XR-9P")
+    a.add_argument("--cards", metavar="FILE", help="write printable join cards (.docx), one per team")
+    a.add_argument("--roster", metavar="FILE", help="write a one-page roster of teams and codes (.docx)")
+    a.add_argument("--url", metavar="URL", help=f"the planner's address for the cards (default: {PUBLIC_URL_ENV})")
+    a.add_argument("--json", action="store_true", help="print the codes as JSON")
+    common(a)
+    a.set_defaults(handler=cmd_codes)
+
+    for action, what in (("close", "make every team's plan read-only"),
+                         ("reopen", "let the teams change their plans again"),
+                         ("archive", "end the workshop: the teams carry on alone (you can still export it)"),
+                         ("delete", "remove the workshop for good (every team's plan and code are kept)")):
+        a = actions.add_parser(action, help=what, description=f"{what[:1].upper()}{what[1:]}. Asks for "
+                                                              "confirmation at a terminal.")
+        a.add_argument("code", nargs="+", metavar="CODE", help="the workshop code, e.g. K7QF-M2XR-9P")
+        a.add_argument("--yes", action="store_true", help="do not ask for confirmation (for scripts)")
+        common(a)
+        a.set_defaults(handler=cmd_delete if action == "delete" else cmd_status)
+
+    a = actions.add_parser("passphrase", help="give the workshop a new facilitator passphrase",
+                           description="Give the workshop a new facilitator passphrase (the current one from "
+                                       "--passphrase-file, the environment or a prompt); the kept codes are "
+                                       "sealed again with the new one.")
+    a.add_argument("code", nargs="+", metavar="CODE", help="the workshop code, e.g. K7QF-M2XR-9P")
+    a.add_argument("--new-passphrase-file", metavar="FILE",
+                   help="file whose first line is the new passphrase (else typed twice at a prompt)")
+    common(a)
+    a.set_defaults(handler=cmd_passphrase)
 
     add_workshop_new_round(actions, common, _passphrase)
 

@@ -52,7 +52,7 @@ from .values import DISTRICT_KEY, answer_key, rating_key
 from .workshop_storage import (
     MAX_STANDALONE_REMEMBERED, MAX_WORKSHOP_TEAMS, WORKSHOP_ARCHIVED, WORKSHOP_CLOSED, WORKSHOP_OPEN,
     WORKSHOP_STATUSES,
-    CreatedWorkshop, MemberRating, PlanWorkshop, TeamCode, TeamProgress, Workshop, WorkshopsMixin, WorkshopSummary,
+    CreatedWorkshop, KeptCodes, MemberLevel, MemberRating, PlanWorkshop, TeamCode, TeamProgress, Workshop, WorkshopsMixin, WorkshopSummary,
     WorkshopTeam,
 )
 
@@ -84,7 +84,7 @@ __all__ = [
     "DATABASE_URL_ENV", "DATA_DIR_ENV", "DEVICE_TOKEN_DAYS", "DISTRICT_KEY", "HEAD_REVISION",
     "MAX_PASSPHRASE_CHARS", "MAX_STANDALONE_REMEMBERED", "MAX_WORKSHOP_NAME_CHARS", "MAX_WORKSHOP_TEAMS",
     "MIN_PASSPHRASE_CHARS", "SECRET_ENV", "SQLITE_BUSY_TIMEOUT_MS", "SQLITE_FILE", "WORKSHOP_ARCHIVED",
-    "WORKSHOP_CLOSED", "WORKSHOP_OPEN", "WORKSHOP_STATUSES", "Created", "CreatedWorkshop",
+    "WORKSHOP_CLOSED", "WORKSHOP_OPEN", "WORKSHOP_STATUSES", "Created", "CreatedWorkshop", "KeptCodes", "MemberLevel",
     "DatabaseUnavailableError", "HistoryEntry", "MemberRating", "PlanLockedError", "PlanSummary",
     "PlanWorkshop", "RoundChangeError", "SchemaTooNewError", "StaleRoundError", "StoredRound", "rounds",
     "SecretMismatchError", "StaleEntryError", "StorageFaultError",

@@ -12,6 +12,7 @@ from datetime import timezone
 
 from sqlalchemy import (
     Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    false,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -94,6 +95,13 @@ workshops = Table(
     Column("passphrase_hash", Text, nullable=False),  # argon2id
     Column("status", String(16), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # The codes, sealed with a key derived from the passphrase and this salt (sealing.py); NULL: made before.
+    Column("seal_salt", String(32), nullable=True),
+    Column("sealed_code", Text, nullable=True),
+    # Pacing: the area the facilitator points every team to (1, 2, ...; NULL: none), and whether members'
+    # own ratings stay hidden from each other until the facilitator reveals them.
+    Column("focus_area", Integer, nullable=True),
+    Column("hide_member_ratings", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 workshop_teams = Table(
@@ -103,6 +111,18 @@ workshop_teams = Table(
     Column("plan_id", String(32), ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True, unique=True),
     Column("team_name", Text, nullable=False),
     Column("position", Integer, nullable=False),
+    Column("sealed_code", Text, nullable=True),  # the team's join code, sealed (sealing.py); NULL: not kept
+)
+
+# A facilitator's device, signed in to one workshop: a reload keeps them in without the passphrase. The
+# sealing key is kept sealed with the device's token, which only the device has (in its cookie).
+facilitator_devices = Table(
+    "facilitator_devices", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("workshop_id", String(32), ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("sealed_key", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen", UTCDateTime, nullable=False),
 )
 
 member_ratings = Table(

@@ -65,11 +65,11 @@ def test_the_dashboard_follows_both_teams_by_itself(app_server, browser, artifac
     # Nobody touches the facilitator's page: it refreshes itself every few seconds.
     row = table.locator("tr", has_text="Design for impact")
     row.get_by_text("2 of 2").wait_for(timeout=20_000)
-    assert row.get_by_text("63%").is_visible()  # (75% + 50%) / 2, half up
+    assert row.get_by_text("2.5: between Emerging and Developing").is_visible()  # (3 + 2) / 2, on the rubric's scale
     facilitator.get_by_role("tab", name="Readiness heat map").click()
     heatmap = facilitator.locator(".js-plotly-plot").first
-    heatmap.get_by_text("75%").wait_for(timeout=20_000)
-    assert heatmap.get_by_text("50%").count() == 1
+    heatmap.get_by_text("3.0").wait_for(timeout=20_000)
+    assert heatmap.get_by_text("2.0", exact=True).count() == 1
     facilitator.screenshot(path=str(artifacts / "facilitator-1280.png"), full_page=True)
     for context in contexts:
         context.close()
