@@ -74,7 +74,7 @@ def test_a_bank_broken_while_running_shows_what_is_wrong_and_the_team_carries_on
 
     rewrite(bank_file, BANK_TEXT)
     at.run()
-    assert not at.warning
+    assert not [w.value for w in at.warning if "last good version" in w.value]  # the checkup may still warn
     answers = saved_answers(database_url, at)
     assert answers["q-priorities"] == "Saved before the bank broke"
     assert answers["q-purpose-statement"] == "Saved while the bank was broken"

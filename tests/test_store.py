@@ -81,7 +81,9 @@ def every_kind_plan(bank, text: str) -> Plan:
         elif kind == "domains":
             value = [d.id for d in bank.domains[:3]]
         elif kind == "table":
-            value = [{c.id: text for c in question.columns}, {c.id: "second row" for c in question.columns}]
+            # A number column holds numbers (typed "$12,000", kept as 12000); every other cell the text.
+            value = [{c.id: "$12,000" if c.type == "number" else text for c in question.columns},
+                     {c.id: "7" if c.type == "number" else "second row" for c in question.columns}]
         else:
             value = {"pole": question.poles[1].id, "rationale": text}
         plan.set_answer(bank, question.id, value)
