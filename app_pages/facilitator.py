@@ -30,6 +30,7 @@ from ui.facilitator_session import (
     FACILITATOR, FACILITATOR_KEY, NEW_CODES, flush_facilitator_cookie, resume_from_device, sign_out, signed_in,
 )
 from ui.state import client, current_bank, notify, show_notice, store, store_problem, store_safe
+from ui.workshop_rounds import draw_new_round, draw_over_time
 
 PUBLIC_URL = "_fac:public_url"
 REFRESH_SECONDS = 5
@@ -246,8 +247,16 @@ def draw_dashboard(workshop_id: str, bank) -> None:
     never_metric.metric("Never joined", len(never))
     done_metric.metric("Finished", done)
     quiet_metric.metric("Quiet for 10 minutes or more", len(quiet))
-    progress_tab, room_tab, apart_tab, heat_tab, combined_tab = st.tabs(
-        ["Progress", "Room", f"Where members disagree ({len(board)})", "Readiness heat map", "Combined picture"])
+    try:
+        rounds = store().workshop_round_count(workshop_id)
+    except StoreError:
+        rounds = 1
+    progress_tab, room_tab, apart_tab, heat_tab, combined_tab, *over_time = st.tabs(
+        ["Progress", "Room", f"Where members disagree ({len(board)})", "Readiness heat map", "Combined picture"]
+        + ([f"Over time ({rounds} rounds)"] if rounds > 1 else []))
+    for tab in over_time:
+        with tab:
+            draw_over_time(workshop_id, bank, "_fac:rounds")
     with room_tab:
         st.dataframe(room_frame(rows), hide_index=True, width="stretch", column_config={
             "Progress": st.column_config.ProgressColumn("Progress", min_value=0, max_value=100, format="%d%%")})
@@ -450,6 +459,8 @@ def draw_manage(workshop: Workshop) -> None:
                       args=(workshop_id, WORKSHOP_CLOSED))
     elif workshop.status == WORKSHOP_CLOSED:
         st.button("Open the workshop again", on_click=set_status, args=(workshop_id, WORKSHOP_OPEN))
+    if workshop.status == WORKSHOP_OPEN:
+        draw_new_round(workshop)
     with st.expander("Archive the workshop"):
         st.write("Archiving ends the workshop for good. Every team carries on alone with its own code, and "
                  "can change its plan again. This page still opens the workshop, read-only, to show the codes "

@@ -20,9 +20,11 @@ from roadmap.workshop import (
 )
 from ui.facilitator_session import FACILITATOR, flush_facilitator_cookie, resume_from_device
 from ui.state import current_bank, store, store_problem
+from ui.workshop_rounds import draw_over_time
 
 REFRESH_SECONDS = 5
 VIEWS = ("Combined picture", "Heat map", "Where members disagree")
+OVER_TIME = "Over time"  # offered when the workshop has more than one round
 VIEW, HIDE, PAGE = "_pres:view", "_pres:hide", "_pres:page"
 # The projector has no room for Streamlit's header and wide margins (no user text in this style).
 COMPACT = ("<style>header[data-testid=stHeader]{display:none}"
@@ -63,7 +65,9 @@ def draw_view() -> None:
         return
     title, view_col, hide_col, page_col = st.columns([3.2, 4.2, 1.4, 2.2], vertical_alignment="center")
     title.markdown(f"### {markdown_literal(workshop.name)}")
-    view = view_col.segmented_control("View", VIEWS, default=VIEWS[0], key=VIEW, label_visibility="collapsed")
+    rounds = store().workshop_round_count(workshop_id)
+    views = VIEWS + ((OVER_TIME,) if rounds > 1 else ())
+    view = view_col.segmented_control("View", views, default=VIEWS[0], key=VIEW, label_visibility="collapsed")
     view = view or VIEWS[0]
     hide = hide_col.toggle("Hide names", key=HIDE)
     labels = presenter_labels([r.team for r in rows], hide)
@@ -72,7 +76,9 @@ def draw_view() -> None:
     if count > 1:
         page = page_col.selectbox("Page", list(range(1, count + 1)), key=f"{PAGE}:{view}",
                                   format_func=lambda p: f"Page {p} of {count}", label_visibility="collapsed")
-    if view == VIEWS[0]:
+    if view == OVER_TIME:
+        draw_over_time(workshop_id, bank, "_pres:rounds", names=labels, ask=False, each_team=False)
+    elif view == VIEWS[0]:
         combined = combined_areas(bank, rows)
         st.plotly_chart(presenter_combined(combined), config=CHART_CONFIG, theme=None, width="content",
                         key="_pres:combined")

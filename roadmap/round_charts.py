@@ -88,8 +88,9 @@ def draw_rounds_chart(by_round: RoundScores, bank: Bank, dpi: int = PRINT_DPI) -
     return buffer.getvalue()
 
 
-def build_rounds_figure(by_round: RoundScores, bank: Bank) -> go.Figure:
-    """Return the app's chart: per area, one horizontal bar per round, each labelled with its round and figure."""
+def build_rounds_figure(by_round: RoundScores, bank: Bank, whose: str = "the team's self-assessment") -> go.Figure:
+    """Return the app's chart: per area, one horizontal bar per round, each labelled with its round and figure.
+    whose: what the figures are, in the title ("the mean of the teams' self-assessments" for a workshop)."""
     levels = scored_levels(bank)
     bottom, top = levels[0].value, levels[-1].value
     areas = [plotly_literal(s.title) for s in by_round[0][1]] if by_round else []
@@ -105,7 +106,7 @@ def build_rounds_figure(by_round: RoundScores, bank: Bank) -> go.Figure:
                                 "solidity": 0.25}},
             hovertemplate="%{y}: %{text}<extra></extra>", cliponaxis=False))
     return go.Figure(data=bars, layout=dict(
-        barmode="group", title={"text": "Readiness over time: the team's self-assessment", "x": 0.01},
+        barmode="group", title={"text": plotly_literal(f"Readiness over time: {whose}"), "x": 0.01},
         xaxis={"range": [bottom - 0.05, top + 0.9], "tickvals": [lv.value for lv in levels],
                "ticktext": [plotly_literal(f"{lv.value} {lv.label}") for lv in levels], "fixedrange": True,
                "gridcolor": "#bbbbbb"},
@@ -114,7 +115,7 @@ def build_rounds_figure(by_round: RoundScores, bank: Bank) -> go.Figure:
         height=160 + 28 * len(areas) * max(len(by_round), 1), margin={"l": 10, "r": 20, "t": 50, "b": 40}))
 
 
-def rounds_alt_text(by_round: RoundScores) -> str:
+def rounds_alt_text(by_round: RoundScores, whose: str = "the team's self-assessment") -> str:
     """Return the chart in words: per area, its readiness in each round, oldest first."""
     if not by_round:
         return "Readiness over time: there are no rounds to show."
@@ -122,5 +123,5 @@ def rounds_alt_text(by_round: RoundScores) -> str:
     for i, area in enumerate(by_round[0][1]):
         figures = "; ".join(_bar_words(label, scores[i]) for label, scores in by_round)
         parts.append(f"{area.title}: {figures}.")
-    return ("Bar chart of readiness over time, the team's self-assessment: for each area one bar per round, "
+    return (f"Bar chart of readiness over time, {whose}: for each area one bar per round, "
             "oldest first, to the area's mean level on the rubric. " + " ".join(parts))

@@ -48,6 +48,7 @@ from .store import (
     MAX_WORKSHOP_TEAMS, MemberLevel, MemberRating, Store, StoredPlan, TeamProgress, Workshop, WorkshopTeam, answer_key,
 )
 from .text import clean_text, plotly_literal, slugify
+from .workshop_rounds import add_rounds_summary
 
 #: Members this many levels apart (or more) on one action are flagged for discussion.
 DIVERGENCE_GAP = 2
@@ -864,11 +865,12 @@ def _sentence_case(text: str) -> str:
 def build_summary_document(workshop: Workshop, bank: Bank, rows: Sequence[TeamRow],
                            spreads: Mapping[str, Mapping[str, ActionSpread]], today: dt.date,
                            next_steps: Sequence[tuple[WorkshopTeam, Sequence[Mapping[str, str]]]] = (),
-                           anonymise: bool = False) -> Document:
+                           anonymise: bool = False, plans: Mapping[str, Plan] | None = None) -> Document:
     """Return the workshop summary for superintendents, one section a page: the combined chart; readiness
     per team with how many actions each figure rests on; the most divided actions; the lowest-rated
     actions; the next steps of every team. spreads: plan id -> action id -> spread; next_steps: each
-    team with the rows of its next-steps table. With anonymise, teams are Team A, Team B ..."""
+    team with the rows of its next-steps table. With anonymise, teams are Team A, Team B ... plans: plan id ->
+    the team's whole plan; when a team has more than one round, "Readiness over time" compares them."""
     names = {r.team.plan_id: anonymous_label(i) if anonymise else team_label(r.team) for i, r in enumerate(rows)}
     combined = combined_areas(bank, rows)
     across = actions_across(bank, rows, spreads)
@@ -887,6 +889,9 @@ def build_summary_document(workshop: Workshop, bank: Bank, rows: Sequence[TeamRo
     picture._inline.docPr.set("descr", clean_text(combined_alt_text(combined)))
     table = combined_table(combined)
     _table(document, list(table[0]) if table else ["Area"], [list(r.values()) for r in table])
+    if plans:
+        add_rounds_summary(document, bank, [(names[r.team.plan_id], plans[r.team.plan_id]) for r in rows
+                                            if r.team.plan_id in plans], _table)
 
     def section(title: str) -> None:
         document.add_heading(title, 1).paragraph_format.page_break_before = True
@@ -987,6 +992,7 @@ def build_collect_zip(store: Store, workshop: Workshop, bank: Bank, today: dt.da
                                                    "Member ratings": (MEMBER_HEADERS, member_rows)}))
         steps = [(t.team, t.stored.plan.answers.get(NEXT_STEPS_QUESTION) or []) for t in teams]
         archive.writestr("workshop-summary.docx", to_docx_bytes(build_summary_document(
-            workshop, bank, rows, spreads, today, next_steps=steps, anonymise=anonymise)))
+            workshop, bank, rows, spreads, today, next_steps=steps, anonymise=anonymise,
+            plans={t.team.plan_id: t.stored.plan for t in teams})))
     return buffer.getvalue()
 

@@ -78,6 +78,14 @@ class RoundsMixin:
             number = conn.execute(select(func.max(rounds.c.number)).where(rounds.c.plan_id == plan_id)).scalar()
         return number or 1
 
+    def workshop_round_count(self, workshop_id: str) -> int:
+        """Return the most rounds any team of the workshop has (1 before a follow-up session); one cheap query."""
+        with self._transaction() as conn:
+            number = conn.execute(select(func.max(rounds.c.number)).select_from(
+                rounds.join(workshop_teams, workshop_teams.c.plan_id == rounds.c.plan_id))
+                .where(workshop_teams.c.workshop_id == workshop_id)).scalar()
+        return number or 1
+
     def start_round(self, plan_id: str, label: str | None = None, seen_round: int | None = None,
                     who: str = "") -> StoredRound:
         """Close the open round as it is and begin the next, carrying every answer and rating forward; return it.
