@@ -6,6 +6,7 @@ from ui.nav import back_next, current_step, save_status, sidebar
 from ui.plans import resume_from_cookie
 from ui.state import current_bank, flush_cookie, init_state, plan_session, scroll_to_top_if_asked, show_notice
 from ui.steps import draw_area, draw_review, draw_team
+from ui.tables import TABLE_STYLE
 
 init_state()
 bank = current_bank()
@@ -18,6 +19,7 @@ bank = plan_session().bank  # a workshop's own question bank, when it has one
 step = current_step(bank)
 district = plan_session().plan.district.name
 st.set_page_config(page_title=f"{district} · Teacher leadership plan" if district else "Teacher leadership plan")
+st.html(TABLE_STYLE)
 status_line = st.empty()  # filled last, so it counts this run's saves
 show_notice()
 

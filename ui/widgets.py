@@ -11,16 +11,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from roadmap.bank import Action, Bank, Question
-from roadmap.plan import MAX_TABLE_ROWS, AnswerError, normalise_answer
+from roadmap.plan import AnswerError
 from roadmap.session import Conflict, answer_key, rating_key
 from roadmap.store import StorageFaultError, StoreError, UnknownPlanError
 from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError, markdown_literal
 
-from .state import ERRORS, PLAN_GONE, Drawing, bounded_editor, plan_session, store_safe
+from .state import ERRORS, PLAN_GONE, Drawing, plan_session, store_safe
+from .tables import render_table
 
 NOT_CHOSEN = "Not chosen yet"
 
@@ -38,7 +38,7 @@ def _refuse(key: str, message: str, restore: Any) -> None:
     st.session_state[key] = restore
 
 
-def _not_saved(exc: StoreError) -> str:
+def not_saved(exc: StoreError) -> str:
     """Return the message for a change the database did not take (it is down or too busy, or the plan
     was deleted on another device meanwhile)."""
     log.warning("a change was not saved: %s", exc)
@@ -60,7 +60,7 @@ def _save(question_id: str, value: Any, key: str, restore: Any) -> None:
     except AnswerError as exc:
         _refuse(key, f"{exc} It was not saved.", restore)
     except StoreError as exc:
-        st.session_state[ERRORS][key] = _not_saved(exc)
+        st.session_state[ERRORS][key] = not_saved(exc)
 
 
 # Callbacks -------------------------------------------------------------------
@@ -110,7 +110,7 @@ def _on_decision(question_id: str, pole_key: str, rationale_key: str) -> None:
         st.session_state[pole_key] = saved.get("pole") or None
         st.session_state[rationale_key] = saved.get("rationale", "")
     except StoreError as exc:
-        st.session_state[ERRORS][rationale_key] = _not_saved(exc)
+        st.session_state[ERRORS][rationale_key] = not_saved(exc)
 
 
 def apply_editor_changes(base: list[dict[str, str]], changes: dict, columns: list[str]) -> list[dict[str, str]]:
@@ -125,37 +125,6 @@ def apply_editor_changes(base: list[dict[str, str]], changes: dict, columns: lis
     for added in changes.get("added_rows") or []:
         rows.append({c: "" if added.get(c) is None else str(added.get(c)) for c in columns})
     return rows
-
-
-def _sync_table(question: Question, key: str, columns: list[str]) -> None:
-    """Save the table if the editor's rows differ from the saved answer.
-
-    Done in the page body rather than an on_change callback, so edits seeded by
-    AppTest and edits from the browser take the same path.
-    """
-    base = st.session_state[f"{key}:base"]
-    rows = apply_editor_changes(base, st.session_state.get(key) or {}, columns)
-    session = plan_session()
-    saved = session.plan.answers.get(question.id) or []
-    if answer_key(question.id) in session.conflicts:
-        return  # waiting for the person to choose a version
-    saved_cells = {cell for row in saved for cell in row.values()}
-    full = next((cell for row in rows for cell in row.values()
-                 if len(cell) >= MAX_ANSWER_CHARS and cell not in saved_cells), None)
-    if full is not None:
-        st.session_state[ERRORS][key] = (cut_off(full, "", MAX_ANSWER_CHARS, "A table cell")
-                                         + " Go to another step and back to see the saved rows.")
-        return
-    try:
-        if normalise_answer(question, rows, session.bank) == saved:
-            return
-        session.answer(question.id, rows)
-    except (TextTooLongError, AnswerError) as exc:
-        st.session_state[ERRORS][key] = f"{exc} The table was not saved; go to another step and back to see the saved rows."
-    except StoreError as exc:
-        st.session_state[ERRORS][key] = _not_saved(exc)
-    else:
-        st.session_state[ERRORS].pop(key, None)
 
 
 def _on_rating(action_id: str, level_key: str, note_key: str) -> None:
@@ -173,7 +142,7 @@ def _on_rating(action_id: str, level_key: str, note_key: str) -> None:
         st.session_state[ERRORS][note_key] = str(exc)
         st.session_state[note_key] = saved.note if saved else ""
     except StoreError as exc:
-        st.session_state[ERRORS][note_key] = _not_saved(exc)
+        st.session_state[ERRORS][note_key] = not_saved(exc)
 
 
 # Drawing ---------------------------------------------------------------------
@@ -233,21 +202,7 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
             if gist:
                 st.caption(markdown_literal(gist))
     elif kind == "table":
-        columns = [c.id for c in question.columns]
-        base = [{c: str(row.get(c, "")) for c in columns} for row in (saved or []) if isinstance(row, dict)]
-        _seed(f"{key}:base", base)
-        frame = pd.DataFrame(st.session_state[f"{key}:base"], columns=columns, dtype="string")
-        st.write(_label(question))
-        too_many = bounded_editor(key, MAX_TABLE_ROWS, "This table")
-        if too_many:
-            st.session_state[ERRORS][key] = too_many
-        st.data_editor(
-            frame, key=key, num_rows="dynamic", hide_index=True, width="stretch",
-            column_config={c.id: st.column_config.TextColumn(c.label, max_chars=MAX_ANSWER_CHARS) for c in question.columns},
-        )
-        _sync_table(question, key, columns)
-        st.caption("To add a row, type in the empty last row (or use + at the top right of the table). "
-                   "To delete rows, select them at their left edge and press Delete.")
+        error_key = render_table(question, _label(question), drawing)
     elif kind == "decision":
         pole_key, rationale_key = drawing.key(question.id, "pole"), drawing.key(question.id, "rationale")
         error_key = rationale_key
@@ -259,7 +214,7 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
                  on_change=_on_decision, args=(question.id, pole_key, rationale_key))
         st.text_area("Why, and which features sit on each side?", key=rationale_key, height=110,
                      max_chars=MAX_ANSWER_CHARS, on_change=_on_decision, args=(question.id, pole_key, rationale_key))
-    if question.help:
+    if question.help and kind != "table":  # a table shows its help above its rows
         st.caption(markdown_literal(question.help))
     _source_line(bank, question.source)
     _show_error(error_key, drawing.errors)
