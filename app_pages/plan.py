@@ -4,13 +4,12 @@ import streamlit as st
 
 from ui.nav import back_next, current_step, save_status, sidebar
 from ui.plans import resume_from_cookie
-from ui.state import current_bank, flush_cookie, init_state, plan_session, scroll_to_top_if_asked, show_notice
+from ui.state import current_bank, init_state, page_scripts, plan_session, show_notice
 from ui.steps import draw_area, draw_review, draw_team
-from ui.tables import TABLE_STYLE
+from ui.style import apply_page_style
 
 init_state()
 bank = current_bank()
-flush_cookie()
 
 if not resume_from_cookie(bank) or plan_session() is None:
     st.switch_page("app_pages/start.py")
@@ -19,9 +18,11 @@ bank = plan_session().bank  # a workshop's own question bank, when it has one
 step = current_step(bank)
 district = plan_session().plan.district.name
 st.set_page_config(page_title=f"{district} · Teacher leadership plan" if district else "Teacher leadership plan")
-st.html(TABLE_STYLE)
+apply_page_style()
 status_line = st.empty()  # filled last, so it counts this run's saves
-show_notice()
+
+with st.container(key="notice"):  # always there, so a notice coming and going moves nothing
+    show_notice()
 
 if step == 0:
     draw_team(bank)
@@ -33,5 +34,5 @@ else:
 st.divider()
 back_next(bank, step)
 sidebar(bank, step)  # drawn last so its progress counts include this run's saves
-scroll_to_top_if_asked()
 status_line.caption(save_status(plan_session()))
+page_scripts()  # last, so its coming and going moves nothing on the page

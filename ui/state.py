@@ -207,26 +207,47 @@ def forget_device() -> None:
     st.session_state[COOKIE_PENDING] = ("clear", "")
 
 
-def flush_cookie() -> None:
-    """Send a pending cookie change to the browser (an invisible, same-origin component)."""
+def _cookie_script() -> str:
     pending = st.session_state.pop(COOKIE_PENDING, None)
     if not pending:
-        return
+        return ""
     action, token = pending
     age = COOKIE_DAYS * 86400 if action == "set" else 0
     value = json.dumps(f"{COOKIE_NAME}={token}; Max-Age={age}; Path=/; SameSite=Strict")
     # Secure whenever the page itself came over HTTPS, so the token never travels in the clear. (Page
     # script cannot set HttpOnly; see the README's Reliability section.)
-    st.iframe(f"<script>const w = window.parent; w.document.cookie = {value} + "
-              f"(w.location.protocol === 'https:' ? '; Secure' : '');</script>", height=1)
+    return f"document.cookie = {value} + (location.protocol === 'https:' ? '; Secure' : '');"
+
+
+def _scroll_script() -> str:
+    if not st.session_state.pop(SCROLL_TOP, False):
+        return ""
+    return ("for (const el of document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]'))"
+            " el.scrollTo(0, 0); window.scrollTo(0, 0);")
+
+
+def flush_cookie() -> None:
+    """Send a pending cookie change to the browser. Call it last on a page (see page_scripts)."""
+    page_scripts(scroll=False)
 
 
 def scroll_to_top_if_asked() -> None:
     """After a step change, bring the new step's heading into view (Streamlit keeps the old scroll)."""
-    if st.session_state.pop(SCROLL_TOP, False):
-        st.iframe("<script>for (const el of window.parent.document.querySelectorAll("
-                  "'[data-testid=stMain], [data-testid=stAppViewContainer], section.main')) el.scrollTo(0, 0);"
-                  "window.parent.scrollTo(0, 0);</script>", height=1)
+    page_scripts(cookie=False)
+
+
+def page_scripts(cookie: bool = True, scroll: bool = True) -> None:
+    """Run the page's pending scripts (set or clear the device cookie, scroll to the top) in the page itself.
+
+    Call it last on a page: an element that comes and goes before others shifts their places, and
+    Streamlit then redraws them, dropping the focus of whatever the person was using (a rating chosen
+    with the arrow keys lost its focus this way). st.html runs the script in the page, so there is no
+    iframe for Tab to stop on.
+    """
+    script = (_cookie_script() if cookie else "") + (_scroll_script() if scroll else "")
+    if script:
+        nonce = st.session_state.get(WIDGET_GEN, 0)
+        st.html(f"<script>/* {nonce} */ {script}</script>", unsafe_allow_javascript=True)
 
 
 # A workshop's own question bank -----------------------------------------------

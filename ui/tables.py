@@ -11,7 +11,7 @@ nor changes its place in the page's tree (Streamlit remounts an element whose pl
 drops its focus). A row is changed in place: "Change row 2" turns that row into a small form.
 
 Layout: a row is an st.columns of its cells, which Streamlit stacks under 640 px; the page's style
-(`TABLE_STYLE`) hides the column headings there and shows each cell's own label instead.
+(`ui.style.PAGE_STYLE`) hides the column headings there and shows each cell's own label instead.
 """
 
 from __future__ import annotations
@@ -26,22 +26,6 @@ from roadmap.text import MAX_ANSWER_CHARS, TextTooLongError, markdown_literal
 from roadmap.store import StoreError
 
 from .state import ERRORS, Drawing, plan_session
-
-# Class names come from container keys (`st-key-<key>`). Under 640 px Streamlit stacks columns.
-TABLE_STYLE = """
-<style>
-[class*="st-key-trow-"] p, [class*="st-key-thead-"] p { overflow-wrap: anywhere; }
-[class*="st-key-thead-"] { padding: 0 1rem; }
-/* "Press Enter to submit form" sits over the box: a tap on it must still reach the box */
-[data-testid="InputInstructions"] { pointer-events: none; }
-[class*="st-key-trow-"] [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]) { display: none; }
-@media (max-width: 640px) {
-  [class*="st-key-thead-"] { display: none; }
-  [class*="st-key-trow-"] [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]) { display: block; }
-  [class*="st-key-trow-"] [data-testid="stColumn"] { gap: 0.25rem; }
-}
-</style>
-"""
 
 FOCUS_FIRST_FIELD = """
 <script>
