@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.nav import back_next, current_step, save_status, sidebar
+from ui.nav import back_next, current_step, save_status, sidebar, step_bar
 from ui.plans import resume_from_cookie
 from ui.state import current_bank, init_state, page_scripts, plan_session, show_notice
 from ui.steps import draw_area, draw_review, draw_team
@@ -20,7 +20,7 @@ district = plan_session().plan.district.name
 st.set_page_config(page_title=f"{district} · Teacher leadership plan" if district else "Teacher leadership plan")
 apply_page_style()
 status_line = st.empty()  # filled last, so it counts this run's saves
-
+step_bar(bank, step)
 with st.container(key="notice"):  # always there, so a notice coming and going moves nothing
     show_notice()
 

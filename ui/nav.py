@@ -16,7 +16,7 @@ from roadmap.store import StoreError, UnknownDeviceError, UnknownPlanError
 from roadmap.text import markdown_literal
 
 from .plans import CODE
-from .state import DEVICE, SCROLL_TOP, STEP, WHO, notify, plan_session, reseed_widgets, store, store_problem
+from .state import DEVICE, SCROLL_TOP, STEP, WHO, notify, plan_session, reseed_widgets, store, store_problem, widget_key
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,25 @@ def sidebar(bank: Bank, step: int) -> None:
         st.text_input("Your name (shown in the answer history)", key=WHO, max_chars=80,
                       on_change=_set_who)
         st.caption(save_status(session))
+
+
+def step_bar(bank: Bank, step: int) -> None:
+    """Draw the compact step indicator at the top of the page: which step of how many, the plan's progress,
+    and (on a phone, where the sidebar is folded away) a list to jump to any step."""
+    titles = step_titles(bank)
+    percent = overall_percent(progress(plan_session().plan, bank))
+    with st.container(key="stepbar"):
+        st.markdown(f"**{titles[step]}** · step {step + 1} of {len(titles)}")
+        st.progress(percent / 100, text=f"{percent}% of the plan answered and rated")
+        with st.container(key="stepjump"):
+            st.selectbox("Go to step", range(len(titles)), index=step, format_func=titles.__getitem__,
+                         key=widget_key("step", "jump"), on_change=_jump)
+
+
+def _jump() -> None:
+    chosen = st.session_state.get(widget_key("step", "jump"))
+    if chosen is not None:
+        go(int(chosen))
 
 
 def save_status(session) -> str:

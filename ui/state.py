@@ -207,23 +207,15 @@ def forget_device() -> None:
     st.session_state[COOKIE_PENDING] = ("clear", "")
 
 
-def _cookie_script() -> str:
+def _cookie_asked() -> str:
     pending = st.session_state.pop(COOKIE_PENDING, None)
     if not pending:
         return ""
     action, token = pending
     age = COOKIE_DAYS * 86400 if action == "set" else 0
-    value = json.dumps(f"{COOKIE_NAME}={token}; Max-Age={age}; Path=/; SameSite=Strict")
-    # Secure whenever the page itself came over HTTPS, so the token never travels in the clear. (Page
+    # The page adds Secure whenever it came over HTTPS, so the token never travels in the clear. (Page
     # script cannot set HttpOnly; see the README's Reliability section.)
-    return f"document.cookie = {value} + (location.protocol === 'https:' ? '; Secure' : '');"
-
-
-def _scroll_script() -> str:
-    if not st.session_state.pop(SCROLL_TOP, False):
-        return ""
-    return ("for (const el of document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]'))"
-            " el.scrollTo(0, 0); window.scrollTo(0, 0);")
+    return f"{COOKIE_NAME}={token}; Max-Age={age}; Path=/; SameSite=Strict"
 
 
 def flush_cookie() -> None:
@@ -231,23 +223,23 @@ def flush_cookie() -> None:
     page_scripts(scroll=False)
 
 
-def scroll_to_top_if_asked() -> None:
-    """After a step change, bring the new step's heading into view (Streamlit keeps the old scroll)."""
-    page_scripts(cookie=False)
-
-
 def page_scripts(cookie: bool = True, scroll: bool = True) -> None:
-    """Run the page's pending scripts (set or clear the device cookie, scroll to the top) in the page itself.
+    """Carry out what the page has pending in the browser: set or clear the device cookie, scroll to the
+    top after a step change (folding the sidebar on a phone). See ui.style.page_action.
 
     Call it last on a page: an element that comes and goes before others shifts their places, and
     Streamlit then redraws them, dropping the focus of whatever the person was using (a rating chosen
-    with the arrow keys lost its focus this way). st.html runs the script in the page, so there is no
-    iframe for Tab to stop on.
+    with the arrow keys lost its focus this way). Nothing here is an iframe for Tab to stop on.
     """
-    script = (_cookie_script() if cookie else "") + (_scroll_script() if scroll else "")
-    if script:
-        nonce = st.session_state.get(WIDGET_GEN, 0)
-        st.html(f"<script>/* {nonce} */ {script}</script>", unsafe_allow_javascript=True)
+    from .style import page_action
+
+    asks = {}
+    if cookie and (value := _cookie_asked()):
+        asks["cookie"] = value
+    if scroll and st.session_state.pop(SCROLL_TOP, False):
+        asks["scroll"] = "1"
+    if asks:
+        page_action(**asks)
 
 
 # A workshop's own question bank -----------------------------------------------

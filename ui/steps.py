@@ -61,7 +61,7 @@ def _on_district() -> None:
 def draw_team(bank: Bank) -> None:
     session = plan_session()
     district = session.plan.district
-    st.header("Your team")
+    st.header("Your team", anchor=False)
     st.write("Who is planning, and for which district. This goes on the cover of the plan.")
     name_key, date_key, team_key = widget_key("district", "name"), widget_key("district", "date"), widget_key("team")
     st.session_state.setdefault(name_key, district.name)
@@ -90,7 +90,7 @@ def draw_team(bank: Bank) -> None:
         session.take_theirs("district")
         reseed_widgets()
     if st.session_state.get(CODE):
-        st.subheader("Resume code")
+        st.subheader("Resume code", anchor=False)
         st.write("Anyone with this code can open and edit this plan, from any device. Keep it for next time; "
                  "it is also printed on the last page of the plan document.")
         st.code(st.session_state[CODE], language=None)
@@ -101,17 +101,17 @@ def draw_team(bank: Bank) -> None:
 
 def draw_area(bank: Bank, area: Area, step: int) -> None:
     drawing = Drawing.now()
-    st.header(f"{step}. {markdown_literal(area.title)}")
+    st.header(f"{step}. {markdown_literal(area.title)}", anchor=False)
     st.write(markdown_literal(area.summary))
     if area.actions:
-        st.subheader("Readiness on the high-impact actions")
+        st.subheader("Readiness on the high-impact actions", anchor=False)
         st.caption("The report's high-impact actions for this area. For each, choose where your district "
                    "stands today; the level descriptions are under each choice.")
         for action in area.actions:
             with st.container(border=True):
                 render_action(action, bank, drawing)
     if area.questions:
-        st.subheader("Questions")
+        st.subheader("Questions", anchor=False)
         for question in area.questions:
             with st.container(border=True):
                 render_question(question, bank, drawing)
@@ -125,11 +125,12 @@ def draw_review(bank: Bank) -> None:
     plan = session.plan
     scores = score_areas(plan, bank)
     areas = progress(plan, bank)
-    st.header("Review and export")
+    st.header("Review and export", anchor=False)
 
-    st.subheader("Readiness by area")
-    st.plotly_chart(build_readiness_figure(scores, bank), config={"displayModeBar": False}, theme=None,
-                    alt=readiness_alt_text(scores))
+    st.subheader("Readiness by area", anchor=False)
+    st.caption("The team's self-assessment.")
+    st.plotly_chart(_fit_to_a_phone(build_readiness_figure(scores, bank)), config={"displayModeBar": False},
+                    theme=None, alt=readiness_alt_text(scores))
     st.table(pd.DataFrame(
         [{"Area": s.title, "Actions rated": f"{s.rated} of {s.actions}", "Mean level (1-4)": s.mean_label,
           "Readiness": s.label} for s in scores]).set_index("Area"))
@@ -137,18 +138,20 @@ def draw_review(bank: Bank) -> None:
                "actions as a share of the top level; actions marked not applicable are left out.")
 
     with st.expander("Ratings action by action"):
+        # A list rather than a grid: a grid of long action texts is cut off on a phone.
         for area in bank.areas:
+            if not area.actions:
+                continue
             st.markdown(f"**{markdown_literal(area.title)}**")
-            rows = []
             for action in area.actions:
                 rating = plan.ratings.get(action.id)
                 level = bank.levels_by_id.get(rating.level) if rating and rating.level else None
-                rows.append({"Action": action.text, "Level": level.label if level else "Not rated",
-                             "Evidence or note": rating.note if rating else ""})
-            if rows:
-                st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+                st.markdown(f"- {markdown_literal(action.text[:1].upper() + action.text[1:])}: "
+                            f"**{markdown_literal(level.label) if level else 'Not rated'}**")
+                if rating and rating.note:
+                    st.caption(f"Evidence or note: {markdown_literal(rating.note)}")
 
-    st.subheader("Still to do")
+    st.subheader("Still to do", anchor=False)
     missing = [(n, a) for n, a in enumerate(areas, start=1) if a.missing_required or not a.complete]
     if not missing:
         st.success("Every question is answered and every action rated.")
@@ -171,11 +174,22 @@ def draw_review(bank: Bank) -> None:
     _danger_zone()
 
 
+def _fit_to_a_phone(figure):
+    """Return the review's chart laid out to fit 375 px as well as a projector: its title is the heading
+    above it (a plotly title does not wrap, so a phone cut it off), and each level's name on the axis
+    breaks at its spaces so neighbouring names do not overlap."""
+    ticks = figure.layout.xaxis.ticktext
+    figure.update_layout(title=None, margin={"t": 10})
+    if ticks:
+        figure.update_xaxes(ticktext=[t.replace(" ", "<br>") for t in ticks], tickfont={"size": 12})
+    return figure
+
+
 def _downloads(bank: Bank) -> None:
     session = plan_session()
     plan = session.plan.model_copy(deep=True)  # the downloads see the plan as it is now
     code = st.session_state.get(CODE)
-    st.subheader("Download")
+    st.subheader("Download", anchor=False)
     with st.container(border=True):
         st.markdown("**Teacher leadership plan (Word)**")
         st.caption("For the school board: cover, one-page summary with the readiness chart, one section per area, "
@@ -229,7 +243,7 @@ def _restore(key: str, version: int) -> None:
 
 def _history(bank: Bank) -> None:
     session = plan_session()
-    st.subheader("Version history")
+    st.subheader("Version history", anchor=False)
     st.caption("Every earlier version of every answer is kept. Pick a question to see who changed it and when, "
                "and bring an earlier version back.")
     ids = [q.id for a in bank.areas for q in a.questions]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import secrets
+
 import streamlit as st
 
 # Class names come from container keys (`st-key-<key>`). Under 640 px Streamlit stacks columns.
@@ -26,6 +29,49 @@ PAGE_STYLE = """
 """
 
 
+# Installed once per browser tab. Streamlit runs an st.html script when the element first appears, not
+# each time its text changes, so the pages ask for actions with hidden markers instead (`page_action`),
+# each with a new nonce, and this one observer carries each out once.
+PAGE_SCRIPT = """
+<script>
+if (!window.__roadmapDone) {
+  window.__roadmapDone = new Set();
+  const carryOut = () => {
+    for (const marker of document.querySelectorAll('[data-roadmap-nonce]')) {
+      const ask = marker.dataset;
+      if (window.__roadmapDone.has(ask.roadmapNonce)) continue;
+      window.__roadmapDone.add(ask.roadmapNonce);
+      if (ask.cookie) document.cookie = ask.cookie + (location.protocol === 'https:' ? '; Secure' : '');
+      if (ask.scroll) {
+        for (const el of document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')) el.scrollTo(0, 0);
+        window.scrollTo(0, 0);
+        // On a phone the sidebar covers the page: a step chosen in it folds it away, as a menu would.
+        const bar = document.querySelector('[data-testid=stSidebar]');
+        const fold = document.querySelector('[data-testid=stSidebarCollapseButton] button');
+        if (innerWidth <= 768 && bar && bar.dataset.collapsed !== 'true' && fold) fold.click();
+      }
+      if (ask.focus) {
+        const box = document.querySelector('.st-key-' + CSS.escape(ask.focus) + ' input');
+        if (box) box.focus({preventScroll: true});
+      }
+    }
+  };
+  new MutationObserver(carryOut).observe(document.body, {childList: true, subtree: true});
+  carryOut();
+}
+</script>
+"""
+
+
 def apply_page_style() -> None:
-    """Put PAGE_STYLE on the page (no script, nothing a person typed)."""
-    st.html(PAGE_STYLE)
+    """Put PAGE_STYLE and PAGE_SCRIPT on the page (nothing a person typed is in either)."""
+    st.html(PAGE_STYLE + PAGE_SCRIPT, unsafe_allow_javascript=True)
+
+
+def page_action(**asks: str) -> None:
+    """Ask PAGE_SCRIPT to do something once in the browser: cookie="name=value; ...", scroll="1" (to the
+    top, folding the sidebar on a phone), focus="<container key>" (its first text box)."""
+    attributes = " ".join(f'data-{name}="{html.escape(value, quote=True)}"' for name, value in asks.items())
+    # PAGE_SCRIPT again, for a page that has no style element (its guard makes it install once).
+    st.html(f'<div hidden data-roadmap-nonce="{secrets.token_hex(8)}" {attributes}></div>{PAGE_SCRIPT}',
+            unsafe_allow_javascript=True)

@@ -26,17 +26,7 @@ from roadmap.text import MAX_ANSWER_CHARS, TextTooLongError, markdown_literal
 from roadmap.store import StoreError
 
 from .state import ERRORS, Drawing, plan_session
-
-FOCUS_FIRST_FIELD = """
-<script>
-// {nonce}: a new script each time, so Streamlit runs it again
-setTimeout(() => {{
-  const box = document.querySelector('.st-key-{form} input');
-  if (box) box.focus({{preventScroll: true}});
-}}, 60);
-</script>
-"""
-
+from .style import page_action
 
 def _key(gen: int, question_id: str, part: str = "") -> str:
     return f"_w{gen}:{question_id}:{part}" if part else f"_w{gen}:{question_id}"
@@ -207,7 +197,7 @@ def render_table(question: Question, label: str, drawing: Drawing) -> str:
         nonce = st.session_state.get(_key(gen, question.id, "focus"))
         if nonce and st.session_state.get(_key(gen, question.id, "focused")) != nonce:
             st.session_state[_key(gen, question.id, "focused")] = nonce
-            st.html(FOCUS_FIRST_FIELD.format(nonce=nonce, form=form), unsafe_allow_javascript=True)
+            page_action(focus=form)
     editing = st.session_state.get(_key(gen, question.id, "editing"))
     with st.container(key=f"trows-{gen}-{question.id}"):
         if not rows:
