@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.nav import back_next, current_step, save_status, sidebar, step_bar
+from ui.nav import ask_who, back_next, current_step, saved_line, sidebar, step_bar
 from ui.plans import resume_from_cookie
 from ui.state import current_bank, init_state, page_scripts, plan_session, show_notice
 from ui.steps import draw_area, draw_review, draw_team
@@ -19,10 +19,10 @@ step = current_step(bank)
 district = plan_session().plan.district.name
 st.set_page_config(page_title=f"{district} · Teacher leadership plan" if district else "Teacher leadership plan")
 apply_page_style()
-status_line = st.empty()  # filled last, so it counts this run's saves
-step_bar(bank, step)
+status_line = step_bar(bank, step)  # filled last, so it counts this run's saves
 with st.container(key="notice"):  # always there, so a notice coming and going moves nothing
     show_notice()
+ask_who()
 
 if step == 0:
     draw_team(bank)
@@ -34,5 +34,5 @@ else:
 st.divider()
 back_next(bank, step)
 sidebar(bank, step)  # drawn last so its progress counts include this run's saves
-status_line.caption(save_status(plan_session()))
+status_line.markdown(saved_line(plan_session()))
 page_scripts()  # last, so its coming and going moves nothing on the page

@@ -10,7 +10,10 @@ from roadmap.sample import sample_plan
 from roadmap.store import TryLaterError, UnknownCodeError
 from roadmap.text import markdown_literal
 from ui.plans import CODE, leave_plan, open_by_code, resume_from_cookie, start_plan
-from ui.state import bounded_editor, current_bank, init_state, notify, page_scripts, plan_session, show_notice
+from ui.state import (
+    MAX_NAME_CHARS, WHO, bounded_editor, current_bank, init_state, notify, page_scripts, plan_session, set_who,
+    show_notice,
+)
 from ui.style import apply_page_style
 
 PLAN_PAGE = "app_pages/plan.py"
@@ -51,6 +54,9 @@ with new_tab:
                              key="_new:name")
         when = st.date_input("Date of this planning session", value=dt.date.today(), format="YYYY-MM-DD",
                              key="_new:date")
+        who = st.text_input("Your name (optional: shown beside your changes in the plan's history, and "
+                            "remembered on this device)", max_chars=MAX_NAME_CHARS, key="_new:who",
+                            value=st.session_state.get(WHO, ""))
         st.write("Planning team (you can change this later)")
         # Edits far past the team's limit are dropped before the editor applies them row by row;
         # a few too many are refused below with the limit.
@@ -73,6 +79,7 @@ with new_tab:
         if not name.strip():
             st.error("Give the district's name to start a plan.")
         elif members is not None:
+            set_who(who)
             start_plan(bank, Plan(district=District(name=name, date=when, team=members)))
             notify("success", "Your plan is started and saved as you go. To carry on later or from another "
                               "device you need its resume code: open \u201cResume code\u201d in the sidebar, "

@@ -16,7 +16,10 @@ from roadmap.store import StoreError, UnknownDeviceError, UnknownPlanError
 from roadmap.text import markdown_literal
 
 from .plans import CODE
-from .state import DEVICE, SCROLL_TOP, STEP, WHO, notify, plan_session, reseed_widgets, store, store_problem, widget_key
+from .state import (
+    DEVICE, MAX_NAME_CHARS, NAME_ASKED, SCROLL_TOP, STEP, WHO, notify, plan_session, reseed_widgets, set_who, store,
+    store_problem, widget_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,22 +91,34 @@ def sidebar(bank: Bank, step: int) -> None:
                            "it (and on the last page of a Word plan downloaded there), so a copy of this "
                            "browser's cookie cannot reveal it. This device keeps opening the plan without it.")
         st.divider()
-        st.text_input("Your name (shown in the answer history)", key=WHO, max_chars=80,
+        st.text_input("Your name (shown in the answer history)", key=WHO, max_chars=MAX_NAME_CHARS,
                       on_change=_set_who)
         st.caption(save_status(session))
 
 
-def step_bar(bank: Bank, step: int) -> None:
+def step_bar(bank: Bank, step: int):
     """Draw the compact step indicator at the top of the page: which step of how many, the plan's progress,
-    and (on a phone, where the sidebar is folded away) a list to jump to any step."""
+    and (on a phone, where the sidebar is folded away) a list to jump to any step.
+
+    Return the place for the saved status (`saved_line`), to fill last so it counts this run's saves.
+    """
     titles = step_titles(bank)
     percent = overall_percent(progress(plan_session().plan, bank))
     with st.container(key="stepbar"):
         st.markdown(f"**{titles[step]}** · step {step + 1} of {len(titles)}")
+        status = st.empty()
         st.progress(percent / 100, text=f"{percent}% of the plan answered and rated")
         with st.container(key="stepjump"):
             st.selectbox("Go to step", range(len(titles)), index=step, format_func=titles.__getitem__,
                          key=widget_key("step", "jump"), on_change=_jump)
+    return status
+
+
+def saved_line(session) -> str:
+    """Return the status at the top of the page: 'Saved 10:42', the plan's last stored change by anyone."""
+    if session.saved_at:
+        return f":material/cloud_done: Saved {session.saved_at.strftime('%H:%M')} · every change is saved as you go"
+    return ":material/cloud_done: Every change is saved as you go"
 
 
 def _jump() -> None:
@@ -121,9 +136,32 @@ def save_status(session) -> str:
 
 
 def _set_who() -> None:
-    session = plan_session()
-    if session is not None:
-        session.who = st.session_state.get(WHO, "").strip()
+    set_who(st.session_state.get(WHO, ""))
+
+
+def ask_who() -> None:
+    """Ask, once per tab and only while this device has no name for its person, who is working here
+    (optional: the history shows it beside each change). Always draws its container, so the question
+    coming and going moves nothing on the page."""
+    with st.container(key="whoprompt"):
+        if st.session_state.get(WHO) or st.session_state.get(NAME_ASKED):
+            return
+        with st.form("who_form", border=True):
+            st.text_input("Who is working on this device? Your name (optional)", key="_who:name",
+                          max_chars=MAX_NAME_CHARS)
+            st.caption("Shown beside your changes in the version history, so the team knows who wrote what. "
+                       "This device remembers it; change it at the bottom of the sidebar.")
+            with st.container(horizontal=True):
+                st.form_submit_button("Save my name", type="primary", on_click=_name_given)
+                st.form_submit_button("Not now", on_click=_name_skipped)
+
+
+def _name_given() -> None:
+    set_who(st.session_state.get("_who:name", ""))
+
+
+def _name_skipped() -> None:
+    st.session_state[NAME_ASKED] = True
 
 
 def back_next(bank: Bank, step: int) -> None:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import urllib.parse
 from dataclasses import dataclass
 from typing import Callable
 
@@ -19,6 +20,7 @@ import streamlit as st
 
 from roadmap.bank import DEFAULT_BANK_PATH, Bank, BankSource, load_bank_text
 from roadmap.session import PlanSession
+from roadmap.text import clean_text
 from roadmap.store import DEVICE_TOKEN_DAYS, DatabaseUnavailableError, Store, StoreError, UnknownPlanError
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,11 @@ COOKIE_PENDING = "cookie_pending"  # ("set", token) or ("clear", "") to send to 
 WIDGET_GEN = "widget_gen"  # bumped to make every widget reseed from the plan
 SCROLL_TOP = "scroll_top"  # set when the step changes: the next run scrolls the page back to the top
 BANK_PATH_ENV = "ROADMAP_BANK"
+MAX_NAME_CHARS = 80
 COOKIE_NAME = "roadmap_device"
+NAME_COOKIE = "roadmap_name"  # the name this device's person gave, for the history (never a code)
+NAME_PENDING = "name_cookie_pending"  # the name to remember in the browser on the next run
+NAME_ASKED = "name_asked"  # this tab has asked for a name (answered or skipped): do not ask again
 COOKIE_DAYS = DEVICE_TOKEN_DAYS  # renewed on each return, as the server's record of the token is
 
 
@@ -70,7 +76,8 @@ def current_bank() -> Bank:
 
 def init_state() -> None:
     st.session_state.setdefault(STEP, 0)
-    st.session_state.setdefault(WHO, "")
+    if WHO not in st.session_state:
+        st.session_state[WHO] = name_from_browser()
     st.session_state.setdefault(ERRORS, {})
     st.session_state.setdefault(WIDGET_GEN, 0)
 
@@ -189,6 +196,26 @@ def bounded_editor(key: str, max_rows: int, what: str) -> str | None:
     return f"{what} can have at most {max_rows} rows. The rows just added were not kept."
 
 
+def name_from_browser() -> str:
+    """Return the name this device remembers for its person, or ''."""
+    try:
+        value = st.context.cookies.get(NAME_COOKIE)
+    except Exception:  # no browser behind this session (AppTest, bare mode)
+        return ""
+    return clean_text(urllib.parse.unquote(value))[:MAX_NAME_CHARS].strip() if isinstance(value, str) else ""
+
+
+def set_who(name: str) -> None:
+    """Use name for this person's changes from now on, and remember it on this device."""
+    name = clean_text(name or "")[:MAX_NAME_CHARS].strip()
+    st.session_state[WHO] = name
+    st.session_state[NAME_ASKED] = True
+    st.session_state[NAME_PENDING] = name
+    session = plan_session()
+    if session is not None:
+        session.who = name
+
+
 def device_token_from_browser() -> str | None:
     try:
         value = st.context.cookies.get(COOKIE_NAME)
@@ -234,8 +261,13 @@ def page_scripts(cookie: bool = True, scroll: bool = True) -> None:
     from .style import page_action
 
     asks = {}
-    if cookie and (value := _cookie_asked()):
-        asks["cookie"] = value
+    if cookie:
+        cookies = [value] if (value := _cookie_asked()) else []
+        if NAME_PENDING in st.session_state:
+            name = urllib.parse.quote(st.session_state.pop(NAME_PENDING), safe="")
+            cookies.append(f"{NAME_COOKIE}={name}; Max-Age={365 * 86400 if name else 0}; Path=/; SameSite=Strict")
+        if cookies:
+            asks["cookie"] = "\n".join(cookies)
     if scroll and st.session_state.pop(SCROLL_TOP, False):
         asks["scroll"] = "1"
     if asks:

@@ -10,6 +10,7 @@ import streamlit as st
 from roadmap.bank import Area, Bank
 from roadmap.charts import build_readiness_figure, readiness_alt_text
 from roadmap.document import SECTIONS, DocumentOptions, build_blank_template, build_plan_document, document_filename, to_docx_bytes
+from roadmap.history import group_edits
 from roadmap.plan import MAX_TABLE_ROWS, District, progress, team_from_rows
 from roadmap.scoring import score_areas
 from roadmap.session import answer_key
@@ -19,7 +20,7 @@ from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, markdown_literal, sl
 from .nav import go
 from .plans import CODE, leave_plan
 from .state import ERRORS, Drawing, bounded_editor, notify, plan_session, reseed_widgets, store, store_safe, widget_key
-from .widgets import apply_editor_changes, cut_off, render_action, render_question, value_as_text
+from .widgets import answer_as_text, apply_editor_changes, cut_off, render_action, render_question
 
 # The team --------------------------------------------------------------------
 
@@ -252,17 +253,30 @@ def _history(bank: Bank) -> None:
     if chosen is None:
         return
     key = answer_key(chosen)
-    entries = session.store.history(session.plan_id, key)
-    if not entries:
+    versions = group_edits(session.store.history(session.plan_id, key))
+    if not versions:
         st.caption("No versions saved yet.")
-    for entry in entries:
+    question = bank.questions[chosen]
+    for version in versions:
+        entry = version.entry
         with st.container(border=True):
             when = entry.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            st.caption(f"Version {entry.version} · {markdown_literal(entry.updated_by) or 'someone'} · {when}")
-            st.text(value_as_text(entry.value)[:2000] or "(empty)")
-            if entry.version != session.versions.get(key):
-                st.button("Restore this version", key=f"_hist:restore:{entry.version}",
-                          on_click=_restore, args=(key, entry.version))
+            edits = f" · {version.edits} edits from {version.started_at.astimezone().strftime('%H:%M')}" \
+                if version.edits > 1 else ""
+            st.caption(f"{markdown_literal(entry.updated_by) or 'Someone who gave no name'} · {when}{edits}")
+            _version(session, key, question, entry, bank)
+            if version.earlier:
+                with st.expander(f"The {len(version.earlier)} edits before it"):
+                    for earlier in version.earlier:
+                        st.caption(earlier.updated_at.astimezone().strftime("%H:%M:%S"))
+                        _version(session, key, question, earlier, bank)
+
+
+def _version(session, key: str, question, entry, bank: Bank) -> None:
+    st.text(answer_as_text(question, entry.value, bank)[:2000] or "(empty)")
+    if entry.version != session.versions.get(key):
+        st.button("Restore this version", key=f"_hist:restore:{entry.version}",
+                  on_click=_restore, args=(key, entry.version))
 
 
 @store_safe

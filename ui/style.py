@@ -41,7 +41,8 @@ if (!window.__roadmapDone) {
       const ask = marker.dataset;
       if (window.__roadmapDone.has(ask.roadmapNonce)) continue;
       window.__roadmapDone.add(ask.roadmapNonce);
-      if (ask.cookie) document.cookie = ask.cookie + (location.protocol === 'https:' ? '; Secure' : '');
+      for (const cookie of (ask.cookie || '').split('\\n').filter(Boolean))
+        document.cookie = cookie + (location.protocol === 'https:' ? '; Secure' : '');
       if (ask.scroll) {
         for (const el of document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')) el.scrollTo(0, 0);
         window.scrollTo(0, 0);
@@ -69,7 +70,8 @@ def apply_page_style() -> None:
 
 
 def page_action(**asks: str) -> None:
-    """Ask PAGE_SCRIPT to do something once in the browser: cookie="name=value; ...", scroll="1" (to the
+    """Ask PAGE_SCRIPT to do something once in the browser: cookie="name=value; ..." (several on lines
+    of their own), scroll="1" (to the
     top, folding the sidebar on a phone), focus="<container key>" (its first text box)."""
     attributes = " ".join(f'data-{name}="{html.escape(value, quote=True)}"' for name, value in asks.items())
     # PAGE_SCRIPT again, for a page that has no style element (its guard makes it install once).

@@ -16,6 +16,7 @@ import streamlit as st
 from roadmap.bank import Action, Bank, Question
 from roadmap.plan import AnswerError
 from roadmap.session import Conflict, answer_key, rating_key
+from roadmap.tables import row_as_text
 from roadmap.store import StorageFaultError, StoreError, UnknownPlanError
 from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError, markdown_literal
 
@@ -265,6 +266,29 @@ def value_as_text(value: Any) -> str:
     if isinstance(value, list):
         return "\n".join(value_as_text(v) for v in value)
     return str(value)
+
+
+def answer_as_text(question: Question | None, value: Any, bank: Bank) -> str:
+    """An answer as its question shows it, in plain text: a table's rows with their column names
+    ('Row 1: Measure: ... · Target: ...'), a choice's label, a decision's side and rationale."""
+    if question is None or value is None:
+        return value_as_text(value)
+    if question.kind == "table" and isinstance(value, list):
+        ids, labels = [c.id for c in question.columns], [c.label for c in question.columns]
+        return "\n".join(f"Row {n}: {row_as_text(row, ids, labels)}" for n, row in enumerate(value, start=1)
+                         if isinstance(row, dict))
+    if question.kind == "choice" and isinstance(value, str):
+        return question.option_label(value) if value else ""
+    if question.kind == "multi_choice" and isinstance(value, list):
+        return "; ".join(question.option_label(v) for v in value)
+    if question.kind == "domains" and isinstance(value, list):
+        titles = {d.id: d.title for d in bank.domains}
+        return "; ".join(titles.get(v, v) for v in value)
+    if question.kind == "decision" and isinstance(value, dict):
+        pole = value.get("pole") or ""
+        side = question.option_label(pole) if pole else "No side chosen"
+        return f"{side}\n{value.get('rationale') or ''}".strip()
+    return value_as_text(value)
 
 
 def render_conflict(conflict: Conflict, what: str) -> None:
