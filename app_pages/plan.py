@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.nav import ask_who, back_next, current_step, saved_line, sidebar, step_bar
+from ui.drafts import saved_marker
 from ui.plans import resume_from_cookie
 from ui.state import current_bank, init_state, page_scripts, plan_session, show_notice
 from ui.steps import draw_area, draw_review, draw_team
@@ -35,4 +36,5 @@ st.divider()
 back_next(bank, step)
 sidebar(bank, step)  # drawn last so its progress counts include this run's saves
 status_line.markdown(saved_line(plan_session()))
+saved_marker(bank, step)  # always drawn here: what the browser's drafts compare with
 page_scripts()  # last, so its coming and going moves nothing on the page
