@@ -120,7 +120,7 @@ def measure_planner(browser, url: str, runs: int) -> dict[str, list[float]]:
     sidebar.get_by_role("button", name=re.compile(r"^(✓ )?3\. ")).click()
     page.get_by_role("heading", name=titles[3]).wait_for()
     idle(page)
-    form = page.locator("[class*='st-key-tform-'][class$='-q-measures']")
+    form = page.locator("[class*='st-key-tform-'][class*='-q-measures ']")
     first = form.get_by_label("Measure", exact=True)
     rows = page.locator("[class*='st-key-trow-'][class*='-q-measures-']").count()
     for n in range(runs):
