@@ -201,7 +201,8 @@ def main() -> None:
         figures.append(Figure(f"{what}, median", median(ours[name]), "ms"))
         figures.append(Figure(f"{what}, p95", p95, "ms", f"under {target} ms" if target else "",
                               p95 < target if target else None))
-        figures.append(Figure(f"  bare page, median / p95", median(theirs[name]), "ms", f"p95 {bare_p95:.0f} ms"))
+        figures.append(Figure("  bare page, median", median(theirs[name]), "ms"))
+        figures.append(Figure("  bare page, p95", bare_p95, "ms"))
         figures.append(Figure(f"  planner p95 / bare p95", p95 / bare_p95, "x", "within 1.3x", p95 / bare_p95 <= 1.3))
     report(f"Browser timings ({args.runs} of each, one Chromium, 1280 px)", figures)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -24,7 +24,8 @@ def stored_answer(server, question_id: str):
 
 
 def add_form(page, question_id: str):
-    return page.locator(f"[class*='st-key-tform-'][class$='-{question_id}'], [class*='-{question_id} '][class*='st-key-tform-']").first
+    """The "Add a row" form of question_id (its container's class is st-key-tform-<gen>-<question id>)."""
+    return page.locator(f"[class*='st-key-tform-'][class*='-{question_id} ']").first
 
 
 def focused_label(page) -> str | None:
