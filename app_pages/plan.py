@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.nav import ask_who, back_next, current_step, saved_line, sidebar, step_bar
+from ui.nav import ask_who, back_next, current_step, page_run_starts, remember_outside, saved_line, sidebar, step_bar
 from ui.drafts import saved_marker
 from ui.plans import resume_from_cookie
 from ui.state import current_bank, init_state, page_scripts, plan_session, show_notice
@@ -10,6 +10,7 @@ from ui.steps import draw_area, draw_review, draw_team
 from ui.style import apply_page_style
 
 init_state()
+page_run_starts()
 bank = current_bank()
 
 if not resume_from_cookie(bank) or plan_session() is None:
@@ -36,5 +37,6 @@ st.divider()
 back_next(bank, step)
 sidebar(bank, step)  # drawn last so its progress counts include this run's saves
 status_line.markdown(saved_line(plan_session()))
+remember_outside(bank)
 saved_marker(bank, step)  # always drawn here: what the browser's drafts compare with
 page_scripts()  # last, so its coming and going moves nothing on the page

@@ -114,6 +114,36 @@ def step_bar(bank: Bank, step: int):
     return status
 
 
+OUTSIDE = "outside"  # what the last whole-page run showed outside the step's fragments
+PAGE_RUN = "page_run"  # True while the whole page runs (not a fragment alone)
+
+
+def _outside(bank: Bank) -> tuple:
+    session = plan_session()
+    done = tuple(a.done for a in progress(session.plan, bank))
+    return done, saved_line(session), tuple(sorted(session.conflicts))
+
+
+def page_run_starts() -> None:
+    """Say a whole-page run is under way (call at the top of the page): its fragments draw with it."""
+    st.session_state[PAGE_RUN] = True
+
+
+def remember_outside(bank: Bank) -> None:
+    """Record what this whole-page run shows outside the fragments (call at the end of the page)."""
+    st.session_state[OUTSIDE] = _outside(bank)
+    st.session_state[PAGE_RUN] = False
+
+
+def rerun_page_if_outside_changed(bank: Bank) -> None:
+    """In a fragment: rerun the whole page when a change made here moves the sidebar's counts, the
+    progress, the saved time or a conflict, so nothing outside the fragment goes stale."""
+    if st.session_state.get(PAGE_RUN):
+        return  # the whole page is running already
+    if st.session_state.get(OUTSIDE) not in (None, _outside(bank)):
+        st.rerun(scope="app")
+
+
 def saved_line(session) -> str:
     """Return the status at the top of the page: 'Saved 10:42', the plan's last stored change by anyone."""
     if session.saved_at:

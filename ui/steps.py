@@ -17,7 +17,7 @@ from roadmap.session import answer_key
 from roadmap.store import PlanLockedError, StaleEntryError
 from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, markdown_literal, slugify
 
-from .nav import go
+from .nav import go, rerun_page_if_outside_changed
 from .plans import CODE, leave_plan
 from .state import ERRORS, Drawing, bounded_editor, notify, plan_session, reseed_widgets, store, store_safe, widget_key
 from .widgets import answer_as_text, apply_editor_changes, cut_off, render_action, render_question
@@ -109,13 +109,30 @@ def draw_area(bank: Bank, area: Area, step: int) -> None:
         st.caption("The report's high-impact actions for this area. For each, choose where your district "
                    "stands today; the level descriptions are under each choice.")
         for action in area.actions:
-            with st.container(border=True):
-                render_action(action, bank, drawing)
+            _action_alone(action, bank, drawing)
     if area.questions:
         st.subheader("Questions", anchor=False)
         for question in area.questions:
-            with st.container(border=True):
-                render_question(question, bank, drawing)
+            _question_alone(question, bank, drawing)
+
+
+# Each action and question is a fragment: a change to it reruns it alone, not the whole step (about 40
+# widgets and the sidebar). When the change moves what the rest of the page shows (the counts, the
+# saved time), the fragment asks for the whole page (`rerun_page_if_outside_changed`).
+
+
+@st.fragment
+def _action_alone(action, bank: Bank, drawing: Drawing) -> None:
+    with st.container(border=True):
+        render_action(action, bank, drawing)
+    rerun_page_if_outside_changed(bank)
+
+
+@st.fragment
+def _question_alone(question, bank: Bank, drawing: Drawing) -> None:
+    with st.container(border=True):
+        render_question(question, bank, drawing)
+    rerun_page_if_outside_changed(bank)
 
 
 # The review ------------------------------------------------------------------
