@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import logging
 import os
 import urllib.parse
@@ -20,8 +19,8 @@ import streamlit as st
 
 from roadmap.bank import DEFAULT_BANK_PATH, Bank, BankSource, load_bank_text
 from roadmap.session import PlanSession
-from roadmap.text import clean_text
 from roadmap.store import DEVICE_TOKEN_DAYS, DatabaseUnavailableError, Store, StoreError, UnknownPlanError
+from roadmap.text import clean_text
 
 log = logging.getLogger(__name__)
 

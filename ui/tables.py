@@ -20,13 +20,14 @@ import streamlit as st
 
 from roadmap.bank import Question
 from roadmap.plan import MAX_TABLE_ROWS, AnswerError
+from roadmap.store import StoreError
 from roadmap.tables import rows_from_pasted
 from roadmap.text import MAX_ANSWER_CHARS, TextTooLongError, markdown_literal
 
-from roadmap.store import StoreError
-
+from .messages import cut_off, not_saved
 from .state import ERRORS, Drawing, plan_session
 from .style import page_action
+
 
 def _key(gen: int, question_id: str, part: str = "") -> str:
     return f"_w{gen}:{question_id}:{part}" if part else f"_w{gen}:{question_id}"
@@ -44,8 +45,6 @@ def _saved_rows(question: Question) -> list[dict[str, str]]:
 
 def _store_rows(question: Question, rows: list[dict[str, str]], error_key: str) -> bool:
     """Save rows as the table's answer; return True if saved (False: refused, not saved, or a conflict)."""
-    from .widgets import not_saved  # widgets draws tables, so it is imported when called
-
     errors = st.session_state[ERRORS]
     errors.pop(error_key, None)
     try:
@@ -59,8 +58,6 @@ def _store_rows(question: Question, rows: list[dict[str, str]], error_key: str) 
 
 def _typed_row(question: Question, gen: int, editing: bool) -> dict[str, str] | None:
     """Return the row typed into a form, or None (with the reason shown) if it cannot be saved."""
-    from .widgets import cut_off
-
     row = {c.id: (st.session_state.get(_cell_key(gen, question.id, c.id, editing)) or "").strip()
            for c in question.columns}
     error_key = _key(gen, question.id)

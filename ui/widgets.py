@@ -8,7 +8,6 @@ User text is only ever shown through widgets or `st.text`, never as HTML.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import streamlit as st
@@ -16,17 +15,15 @@ import streamlit as st
 from roadmap.bank import Action, Bank, Question
 from roadmap.plan import AnswerError
 from roadmap.session import Conflict, answer_key, rating_key
+from roadmap.store import StoreError
 from roadmap.tables import row_as_text
-from roadmap.store import StorageFaultError, StoreError, UnknownPlanError
 from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError, markdown_literal
 
-from .state import ERRORS, PLAN_GONE, Drawing, plan_session, store_safe
+from .messages import cut_off, not_saved
+from .state import ERRORS, Drawing, plan_session, store_safe
 from .tables import render_table
 
 NOT_CHOSEN = "Not chosen yet"
-
-log = logging.getLogger(__name__)
-
 
 def _seed(key: str, value: Any) -> None:
     if key not in st.session_state:
@@ -37,18 +34,6 @@ def _refuse(key: str, message: str, restore: Any) -> None:
     """Show message under the widget and put back the saved value (allowed inside its own callback)."""
     st.session_state[ERRORS][key] = message
     st.session_state[key] = restore
-
-
-def not_saved(exc: StoreError) -> str:
-    """Return the message for a change the database did not take (it is down or too busy, or the plan
-    was deleted on another device meanwhile)."""
-    log.warning("a change was not saved: %s", exc)
-    if isinstance(exc, UnknownPlanError):
-        return f"Not saved: {PLAN_GONE[:1].lower()}{PLAN_GONE[1:]}"
-    if isinstance(exc, StorageFaultError):  # read-only, disk full: waiting will not help, so say what will
-        return f"{exc} What you entered is still here; copy it somewhere safe."
-    return ("Not saved: the database did not answer. What you entered is still here; change it again in a "
-            "moment to save it, or copy it somewhere safe.")
 
 
 def _save(question_id: str, value: Any, key: str, restore: Any) -> None:
@@ -65,18 +50,6 @@ def _save(question_id: str, value: Any, key: str, restore: Any) -> None:
 
 
 # Callbacks -------------------------------------------------------------------
-
-
-def cut_off(value: str, saved: str, limit: int, what: str = "This answer") -> str | None:
-    """Return why value is refused if it fills its box to the limit (and is new), else None.
-
-    The browser stops at max_chars, and so does Streamlit's server, so a longer paste
-    arrives cut off at the limit: saving it would silently lose the end.
-    """
-    if len(value) < limit or value == saved:
-        return None
-    return (f"{what} reached the limit of {limit:,} characters, so the end of what was pasted was probably "
-            "cut off. It was not saved, and the previous version is kept. Shorten the text and paste it again.")
 
 
 def _on_text(question_id: str, key: str, limit: int) -> None:
