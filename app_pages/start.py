@@ -10,15 +10,19 @@ from roadmap.sample import sample_plan
 from roadmap.store import TryLaterError, UnknownCodeError
 from roadmap.text import markdown_literal
 from ui.plans import CODE, leave_plan, open_by_code, resume_from_cookie, start_plan
-from ui.state import bounded_editor, current_bank, flush_cookie, init_state, notify, plan_session, show_notice
+from ui.state import (
+    MAX_NAME_CHARS, WHO, bounded_editor, current_bank, init_state, notify, page_scripts, plan_session, set_who,
+    show_notice,
+)
+from ui.style import apply_page_style
 
 PLAN_PAGE = "app_pages/plan.py"
 
 init_state()
 bank = current_bank()
-flush_cookie()
 
-st.title("Teacher leadership plan")
+apply_page_style()
+st.title("Teacher leadership plan", anchor=False)
 show_notice()
 
 if resume_from_cookie(bank) and plan_session() is not None:
@@ -31,6 +35,7 @@ if resume_from_cookie(bank) and plan_session() is not None:
     if st.button("Close this plan on this device", help="The plan stays saved; you can open it again with its code."):
         leave_plan()
         st.rerun()
+    page_scripts()
     st.stop()
 
 st.write(
@@ -49,6 +54,9 @@ with new_tab:
                              key="_new:name")
         when = st.date_input("Date of this planning session", value=dt.date.today(), format="YYYY-MM-DD",
                              key="_new:date")
+        who = st.text_input("Your name (optional: shown beside your changes in the plan's history, and "
+                            "remembered on this device)", max_chars=MAX_NAME_CHARS, key="_new:who",
+                            value=st.session_state.get(WHO, ""))
         st.write("Planning team (you can change this later)")
         # Edits far past the team's limit are dropped before the editor applies them row by row;
         # a few too many are refused below with the limit.
@@ -71,6 +79,7 @@ with new_tab:
         if not name.strip():
             st.error("Give the district's name to start a plan.")
         elif members is not None:
+            set_who(who)
             start_plan(bank, Plan(district=District(name=name, date=when, team=members)))
             notify("success", "Your plan is started and saved as you go. To carry on later or from another "
                               "device you need its resume code: open \u201cResume code\u201d in the sidebar, "
@@ -110,10 +119,11 @@ with sample_tab:
         start_plan(bank, sample_plan(bank), step=len(bank.areas) + 1)
         st.switch_page(PLAN_PAGE)
 
-st.subheader("The areas of the roadmap")
+st.header("The areas of the roadmap", anchor=False)
 for number, area in enumerate(bank.areas, start=1):
     st.markdown(f"**{number}. {markdown_literal(area.title)}**")
     st.caption(markdown_literal(area.summary))
 st.caption("Source: Leading from the Front of the Classroom: A Roadmap for Teacher Leadership that Works "
            "(Aspen Institute Education & Society Program and Leading Educators, 2014).")
 st.page_link("app_pages/facilitator.py", label="Facilitating a workshop of many teams?", icon=":material/co_present:")
+page_scripts()  # last, so its coming and going moves nothing on the page

@@ -1,8 +1,8 @@
 """Take the README's screenshots of a running app: python docs/screenshots.py URL [OUTDIR].
 
 Start the app first (`streamlit run app.py`); needs Debian's chromium. Opens the
-sample plan and photographs the start page, an area step and the review at
-phone (375 px) and projector (1280 px) widths.
+sample plan and photographs the start page, an area step, its roles table and the
+review at phone (375 px) and projector (1280 px) widths.
 """
 
 import re
@@ -31,6 +31,13 @@ def shoot(url: str, out: Path, width: int, browser) -> None:
     page.get_by_role("heading", name=re.compile(r"^\d+\. ")).first.wait_for(timeout=30_000)
     page.wait_for_timeout(2000)
     page.screenshot(path=str(out / f"area-{width}.png"))
+    # The same step's roles table, read as a table on a projector and as cards on a phone.
+    rows = page.locator("[class*='st-key-trows-'][class*='-q-roles ']")
+    rows.scroll_into_view_if_needed()
+    page.evaluate("(el) => { el.scrollIntoView({block: 'start'});"
+                  " document.querySelector('[data-testid=stMain]').scrollBy(0, -110); }", rows.element_handle())
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(out / f"area-table-{width}.png"))
 
 
 def main() -> None:

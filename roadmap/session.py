@@ -42,7 +42,9 @@ class PlanSession:
         self.plan: Plan = stored.plan
         self.versions: dict[str, int] = dict(stored.versions)
         self.who = who
-        self.saved_at: datetime | None = None
+        # When anyone last stored a change to the plan, in the server's time zone: "Saved 10:42" means
+        # the same on every device, and after a refresh.
+        self.saved_at: datetime | None = stored.updated_at.astimezone() if stored.updated_at else None
         self.conflicts: dict[str, Conflict] = {}
         self.round_versions: dict[int, int] = dict(stored.round_versions)  # round number -> version (renames)
 
@@ -166,6 +168,8 @@ class PlanSession:
         for key, (value, version) in changed.items():
             self._apply(key, value)
             self.versions[key] = version
+        if changed:
+            self.saved_at = self.store.last_change(self.plan_id).astimezone()
         return sorted(changed)
 
     @classmethod

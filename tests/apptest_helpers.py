@@ -88,3 +88,19 @@ def session_of(at: AppTest):
 def stored_plan(url: str, at: AppTest) -> Plan:
     """The plan as the database holds it (not as this session remembers it)."""
     return Store(url).load(session_of(at).plan_id).plan
+
+
+def add_table_row(at: AppTest, question_id: str, row: dict[str, str]) -> AppTest:
+    """Type row into a table question's "Add a row" form (column id -> text) and press "Add row"."""
+    for column, text in row.items():
+        at.text_input(key=key(at, question_id, f"cell:{column}")).input(text)
+    form_button(at, question_id, "Add row").click()
+    return run(at)
+
+
+def form_button(at: AppTest, question_id: str, label: str):
+    """The button labelled label among a table question's buttons (its forms' and its rows')."""
+    prefix = key(at, question_id)
+    matches = [b for b in at.button if b.label == label and (b.form_id or b.key or "").startswith(prefix)]
+    assert matches, f"no button {label!r} for {question_id} among {[(b.label, b.form_id, b.key) for b in at.button]}"
+    return matches[0]

@@ -11,7 +11,8 @@ from roadmap.scoring import score_areas
 from roadmap.store import Store
 
 from .apptest_helpers import (  # noqa: F401
-    button, database_url, go_to, key, new_app, open_with_code, session_of, start_plan,
+    add_table_row, button, database_url, form_button, go_to, key, new_app, open_with_code, run, session_of,
+    start_plan, stored_plan,
 )
 
 def test_start_page_says_what_the_team_will_have_at_the_end(database_url):
@@ -241,27 +242,57 @@ def test_two_people_changing_one_answer_see_both_versions(database_url, bank):
     assert Store(database_url).open_by_code(code).plan.answers["q-priorities"] == "Mine: retention"
 
 
-def test_table_rows_added_edited_and_deleted_are_saved(database_url, bank):
+def test_table_rows_added_changed_and_deleted_are_saved(database_url, bank):
     at = start_plan(new_app())
     go_to(at, 3)
-    table_key = key(at, "q-measures")
-    at.session_state[table_key] = {"edited_rows": {}, "added_rows": [
-        {"measure": "Students meeting growth targets", "baseline": "41%", "target": "55%"},
-        {"measure": "New teachers returning", "baseline": "74%", "target": "85%"}], "deleted_rows": []}
-    at.run()
-    rows = session_of(at).plan.answers["q-measures"]
+    add_table_row(at, "q-measures", {"measure": "Students meeting growth targets", "baseline": "41%", "target": "55%"})
+    add_table_row(at, "q-measures", {"measure": "New teachers returning", "baseline": "74%", "target": "85%"})
+    rows = stored_plan(database_url, at).answers["q-measures"]
     assert [r["measure"] for r in rows] == ["Students meeting growth targets", "New teachers returning"]
     assert rows[0]["by-when"] == ""
+    assert at.text_input(key=key(at, "q-measures", "cell:measure")).value == ""  # the form is empty again
     go_to(at, 4)
     go_to(at, 3)
-    table_key = key(at, "q-measures")
-    assert list(at.data_editor(key=table_key).value["measure"]) == [
-        "Students meeting growth targets", "New teachers returning"]
-    at.session_state[table_key] = {"edited_rows": {1: {"target": "90%"}}, "added_rows": [], "deleted_rows": [0]}
-    at.run()
-    assert session_of(at).plan.answers["q-measures"] == [
+    shown = [m.value for m in at.markdown]
+    assert "Students meeting growth targets" in shown and "New teachers returning" in shown
+    assert "None" not in shown
+    form_button(at, "q-measures", "Change row 2").click()
+    run(at)
+    assert at.text_input(key=key(at, "q-measures", "edit:target")).value == "85%"
+    at.text_input(key=key(at, "q-measures", "edit:target")).input("90%")
+    form_button(at, "q-measures", "Save row 2").click()
+    run(at)
+    form_button(at, "q-measures", "Delete row 1").click()
+    run(at)
+    assert stored_plan(database_url, at).answers["q-measures"] == [
         {"measure": "New teachers returning", "baseline": "74%", "target": "90%", "by-when": "",
          "data-source": "", "owner": ""}]
+
+
+def test_rows_pasted_from_a_spreadsheet_are_added_in_column_order(database_url, bank):
+    at = start_plan(new_app())
+    go_to(at, 3)
+    add_table_row(at, "q-measures", {"measure": "Typed first"})
+    pasted = ("Measure\tBaseline\tTarget\tBy when\n"  # the header row copied with the cells is left out
+              "Growth on interim assessments\t41%\t55%\tJune 2026\n\n"
+              "New teachers returning\t74%\t85%\n")
+    at.text_area(key=key(at, "q-measures", "paste")).input(pasted)
+    form_button(at, "q-measures", "Add the pasted rows").click()
+    run(at)
+    rows = stored_plan(database_url, at).answers["q-measures"]
+    assert [(r["measure"], r["baseline"], r["target"], r["by-when"]) for r in rows] == [
+        ("Typed first", "", "", ""), ("Growth on interim assessments", "41%", "55%", "June 2026"),
+        ("New teachers returning", "74%", "85%", "")]
+    assert at.text_area(key=key(at, "q-measures", "paste")).value == ""
+
+
+def test_an_empty_row_is_not_added_and_says_why(database_url, bank):
+    at = start_plan(new_app())
+    go_to(at, 3)
+    form_button(at, "q-measures", "Add row").click()
+    run(at)
+    assert any("Type something in at least one box" in e.value for e in at.error)
+    assert "q-measures" not in stored_plan(database_url, at).answers
 
 
 def test_team_members_are_saved_from_the_team_table(database_url):

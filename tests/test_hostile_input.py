@@ -18,7 +18,8 @@ from roadmap.store import Store
 from roadmap.text import MAX_ANSWER_CHARS, clean_text
 
 from .apptest_helpers import (  # noqa: F401
-    as_read, click, database_url, go_to, key, new_app, open_with_code, start_plan, stored_plan,
+    add_table_row, as_read, click, database_url, form_button, go_to, key, new_app, open_with_code, start_plan,
+    stored_plan,
 )
 
 TIMEOUT = 30
@@ -124,21 +125,21 @@ def test_two_megabytes_pasted_is_refused_with_a_message_and_the_saved_answer_sta
 
 
 def plan_with_one_measure():
-    """A new plan on step 3 whose measures table has one saved row, freshly drawn."""
+    """A new plan on step 3 whose measures table has one saved row, freshly drawn, that row open to change."""
     at = start_plan(new_app())
     go_to(at, 3)
-    at.session_state[key(at, "q-measures")] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
-        {"measure": "New teachers returning", "baseline": "74%", "target": "85%"}]}
-    at.run()
+    add_table_row(at, "q-measures", {"measure": "New teachers returning", "baseline": "74%", "target": "85%"})
     go_to(at, 4)
     go_to(at, 3)
+    form_button(at, "q-measures", "Change row 1").click()
+    at.run()
     return at
 
 
 def test_two_megabytes_in_a_table_cell_or_the_district_name_is_refused(database_url, bank):
     at = plan_with_one_measure()
-    at.session_state[key(at, "q-measures")] = {"edited_rows": {0: {"target": TWO_MEGABYTES}}, "deleted_rows": [],
-                                               "added_rows": []}
+    at.text_input(key=key(at, "q-measures", "edit:target")).set_value(TWO_MEGABYTES)
+    form_button(at, "q-measures", "Save row 1").click()
     at.run()
     assert not at.exception
     assert any("not saved" in e.value for e in at.error)
@@ -154,10 +155,10 @@ def test_two_megabytes_in_a_table_cell_or_the_district_name_is_refused(database_
 
 
 def test_a_table_cell_pasted_up_to_the_limit_is_refused_as_probably_cut_off(database_url, bank):
-    # The browser's cell editor stops at the limit without a word: a cell that arrives full is refused.
+    # The browser's text box stops at the limit without a word: a cell that arrives full is refused.
     at = plan_with_one_measure()
-    at.session_state[key(at, "q-measures")] = {"edited_rows": {0: {"measure": "m" * MAX_ANSWER_CHARS}},
-                                               "deleted_rows": [], "added_rows": []}
+    at.text_input(key=key(at, "q-measures", "edit:measure")).set_value("m" * MAX_ANSWER_CHARS)
+    form_button(at, "q-measures", "Save row 1").click()
     at.run()
     assert not at.exception
     assert any("reached the limit of 100,000 characters" in e.value for e in at.error)

@@ -17,7 +17,10 @@ from roadmap.text import markdown_literal
 
 from .plans import CODE
 from .rounds import sidebar_review
-from .state import DEVICE, SCROLL_TOP, STEP, WHO, notify, plan_session, reseed_widgets, store, store_problem
+from .state import (
+    DEVICE, MAX_NAME_CHARS, NAME_ASKED, SCROLL_TOP, STEP, WHO, notify, plan_session, reseed_widgets, set_who, store,
+    store_problem, widget_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +93,70 @@ def sidebar(bank: Bank, step: int) -> None:
                            "it (and on the last page of a Word plan downloaded there), so a copy of this "
                            "browser's cookie cannot reveal it. This device keeps opening the plan without it.")
         st.divider()
-        st.text_input("Your name (shown in the answer history)", key=WHO, max_chars=80,
+        st.text_input("Your name (shown in the answer history)", key=WHO, max_chars=MAX_NAME_CHARS,
                       on_change=_set_who)
         st.caption(save_status(session))
+
+
+def step_bar(bank: Bank, step: int):
+    """Draw the compact step indicator at the top of the page: which step of how many, the plan's progress,
+    and (on a phone, where the sidebar is folded away) a list to jump to any step.
+
+    Return the place for the saved status (`saved_line`), to fill last so it counts this run's saves.
+    """
+    titles = step_titles(bank)
+    percent = overall_percent(progress(plan_session().plan, bank))
+    with st.container(key="stepbar"):
+        st.markdown(f"**{titles[step]}** · step {step + 1} of {len(titles)}")
+        status = st.empty()
+        st.progress(percent / 100, text=f"{percent}% of the plan answered and rated")
+        with st.container(key="stepjump"):
+            st.selectbox("Go to step", range(len(titles)), index=step, format_func=titles.__getitem__,
+                         key=widget_key("step", "jump"), on_change=_jump)
+    return status
+
+
+OUTSIDE = "outside"  # what the last whole-page run showed outside the step's fragments
+PAGE_RUN = "page_run"  # True while the whole page runs (not a fragment alone)
+
+
+def _outside(bank: Bank) -> tuple:
+    session = plan_session()
+    done = tuple(a.done for a in progress(session.plan, bank))
+    return done, saved_line(session), tuple(sorted(session.conflicts))
+
+
+def page_run_starts() -> None:
+    """Say a whole-page run is under way (call at the top of the page): its fragments draw with it."""
+    st.session_state[PAGE_RUN] = True
+
+
+def remember_outside(bank: Bank) -> None:
+    """Record what this whole-page run shows outside the fragments (call at the end of the page)."""
+    st.session_state[OUTSIDE] = _outside(bank)
+    st.session_state[PAGE_RUN] = False
+
+
+def rerun_page_if_outside_changed(bank: Bank) -> None:
+    """In a fragment: rerun the whole page when a change made here moves the sidebar's counts, the
+    progress, the saved time or a conflict, so nothing outside the fragment goes stale."""
+    if st.session_state.get(PAGE_RUN):
+        return  # the whole page is running already
+    if st.session_state.get(OUTSIDE) not in (None, _outside(bank)):
+        st.rerun(scope="app")
+
+
+def saved_line(session) -> str:
+    """Return the status at the top of the page: 'Saved 10:42', the plan's last stored change by anyone."""
+    if session.saved_at:
+        return f":material/cloud_done: Saved {session.saved_at.strftime('%H:%M')} · every change is saved as you go"
+    return ":material/cloud_done: Every change is saved as you go"
+
+
+def _jump() -> None:
+    chosen = st.session_state.get(widget_key("step", "jump"))
+    if chosen is not None:
+        go(int(chosen))
 
 
 def save_status(session) -> str:
@@ -104,9 +168,32 @@ def save_status(session) -> str:
 
 
 def _set_who() -> None:
-    session = plan_session()
-    if session is not None:
-        session.who = st.session_state.get(WHO, "").strip()
+    set_who(st.session_state.get(WHO, ""))
+
+
+def ask_who() -> None:
+    """Ask, once per tab and only while this device has no name for its person, who is working here
+    (optional: the history shows it beside each change). Always draws its container, so the question
+    coming and going moves nothing on the page."""
+    with st.container(key="whoprompt"):
+        if st.session_state.get(WHO) or st.session_state.get(NAME_ASKED):
+            return
+        with st.form("who_form", border=True):
+            st.text_input("Who is working on this device? Your name (optional)", key="_who:name",
+                          max_chars=MAX_NAME_CHARS)
+            st.caption("Shown beside your changes in the version history, so the team knows who wrote what. "
+                       "This device remembers it; change it at the bottom of the sidebar.")
+            with st.container(horizontal=True):
+                st.form_submit_button("Save my name", type="primary", on_click=_name_given)
+                st.form_submit_button("Not now", on_click=_name_skipped)
+
+
+def _name_given() -> None:
+    set_who(st.session_state.get("_who:name", ""))
+
+
+def _name_skipped() -> None:
+    st.session_state[NAME_ASKED] = True
 
 
 def back_next(bank: Bank, step: int) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import logging
 import os
+import urllib.parse
 from dataclasses import dataclass
 from typing import Callable
 
@@ -20,6 +20,7 @@ import streamlit as st
 from roadmap.bank import DEFAULT_BANK_PATH, Bank, BankSource, load_bank_text
 from roadmap.session import PlanSession
 from roadmap.store import DEVICE_TOKEN_DAYS, DatabaseUnavailableError, Store, StoreError, UnknownPlanError
+from roadmap.text import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,11 @@ COOKIE_PENDING = "cookie_pending"  # ("set", token) or ("clear", "") to send to 
 WIDGET_GEN = "widget_gen"  # bumped to make every widget reseed from the plan
 SCROLL_TOP = "scroll_top"  # set when the step changes: the next run scrolls the page back to the top
 BANK_PATH_ENV = "ROADMAP_BANK"
+MAX_NAME_CHARS = 80
 COOKIE_NAME = "roadmap_device"
+NAME_COOKIE = "roadmap_name"  # the name this device's person gave, for the history (never a code)
+NAME_PENDING = "name_cookie_pending"  # the name to remember in the browser on the next run
+NAME_ASKED = "name_asked"  # this tab has asked for a name (answered or skipped): do not ask again
 COOKIE_DAYS = DEVICE_TOKEN_DAYS  # renewed on each return, as the server's record of the token is
 
 
@@ -70,7 +75,8 @@ def current_bank() -> Bank:
 
 def init_state() -> None:
     st.session_state.setdefault(STEP, 0)
-    st.session_state.setdefault(WHO, "")
+    if WHO not in st.session_state:
+        st.session_state[WHO] = name_from_browser()
     st.session_state.setdefault(ERRORS, {})
     st.session_state.setdefault(WIDGET_GEN, 0)
 
@@ -189,6 +195,26 @@ def bounded_editor(key: str, max_rows: int, what: str) -> str | None:
     return f"{what} can have at most {max_rows} rows. The rows just added were not kept."
 
 
+def name_from_browser() -> str:
+    """Return the name this device remembers for its person, or ''."""
+    try:
+        value = st.context.cookies.get(NAME_COOKIE)
+    except Exception:  # no browser behind this session (AppTest, bare mode)
+        return ""
+    return clean_text(urllib.parse.unquote(value))[:MAX_NAME_CHARS].strip() if isinstance(value, str) else ""
+
+
+def set_who(name: str) -> None:
+    """Use name for this person's changes from now on, and remember it on this device."""
+    name = clean_text(name or "")[:MAX_NAME_CHARS].strip()
+    st.session_state[WHO] = name
+    st.session_state[NAME_ASKED] = True
+    st.session_state[NAME_PENDING] = name
+    session = plan_session()
+    if session is not None:
+        session.who = name
+
+
 def device_token_from_browser() -> str | None:
     try:
         value = st.context.cookies.get(COOKIE_NAME)
@@ -207,26 +233,44 @@ def forget_device() -> None:
     st.session_state[COOKIE_PENDING] = ("clear", "")
 
 
-def flush_cookie() -> None:
-    """Send a pending cookie change to the browser (an invisible, same-origin component)."""
+def _cookie_asked() -> str:
     pending = st.session_state.pop(COOKIE_PENDING, None)
     if not pending:
-        return
+        return ""
     action, token = pending
     age = COOKIE_DAYS * 86400 if action == "set" else 0
-    value = json.dumps(f"{COOKIE_NAME}={token}; Max-Age={age}; Path=/; SameSite=Strict")
-    # Secure whenever the page itself came over HTTPS, so the token never travels in the clear. (Page
+    # The page adds Secure whenever it came over HTTPS, so the token never travels in the clear. (Page
     # script cannot set HttpOnly; see the README's Reliability section.)
-    st.iframe(f"<script>const w = window.parent; w.document.cookie = {value} + "
-              f"(w.location.protocol === 'https:' ? '; Secure' : '');</script>", height=1)
+    return f"{COOKIE_NAME}={token}; Max-Age={age}; Path=/; SameSite=Strict"
 
 
-def scroll_to_top_if_asked() -> None:
-    """After a step change, bring the new step's heading into view (Streamlit keeps the old scroll)."""
-    if st.session_state.pop(SCROLL_TOP, False):
-        st.iframe("<script>for (const el of window.parent.document.querySelectorAll("
-                  "'[data-testid=stMain], [data-testid=stAppViewContainer], section.main')) el.scrollTo(0, 0);"
-                  "window.parent.scrollTo(0, 0);</script>", height=1)
+def flush_cookie() -> None:
+    """Send a pending cookie change to the browser. Call it last on a page (see page_scripts)."""
+    page_scripts(scroll=False)
+
+
+def page_scripts(cookie: bool = True, scroll: bool = True) -> None:
+    """Carry out what the page has pending in the browser: set or clear the device cookie, scroll to the
+    top after a step change (folding the sidebar on a phone). See ui.style.page_action.
+
+    Call it last on a page: an element that comes and goes before others shifts their places, and
+    Streamlit then redraws them, dropping the focus of whatever the person was using (a rating chosen
+    with the arrow keys lost its focus this way). Nothing here is an iframe for Tab to stop on.
+    """
+    from .style import page_action
+
+    asks = {}
+    if cookie:
+        cookies = [value] if (value := _cookie_asked()) else []
+        if NAME_PENDING in st.session_state:
+            name = urllib.parse.quote(st.session_state.pop(NAME_PENDING), safe="")
+            cookies.append(f"{NAME_COOKIE}={name}; Max-Age={365 * 86400 if name else 0}; Path=/; SameSite=Strict")
+        if cookies:
+            asks["cookie"] = "\n".join(cookies)
+    if scroll and st.session_state.pop(SCROLL_TOP, False):
+        asks["scroll"] = "1"
+    if asks:
+        page_action(**asks)
 
 
 # A workshop's own question bank -----------------------------------------------

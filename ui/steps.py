@@ -10,6 +10,7 @@ import streamlit as st
 from roadmap.bank import Area, Bank
 from roadmap.charts import build_readiness_figure, readiness_alt_text
 from roadmap.document import DEFAULT_SECTIONS, SECTIONS, DocumentOptions, build_blank_template, build_plan_document, document_filename, to_docx_bytes
+from roadmap.history import group_edits
 from roadmap.plan import MAX_TABLE_ROWS, District, progress, team_from_rows
 from roadmap.scoring import score_areas, scored_levels
 from roadmap.session import answer_key
@@ -17,11 +18,11 @@ from roadmap.store import PlanLockedError, StaleEntryError
 from roadmap.text import MAX_SHORT_CHARS, TextTooLongError, markdown_literal, slugify
 
 from .board import draw_board
-from .nav import go
+from .nav import go, rerun_page_if_outside_changed
 from .plans import CODE, leave_plan
 from .rounds import draw_rounds
 from .state import ERRORS, Drawing, bounded_editor, notify, plan_session, reseed_widgets, store, store_safe, widget_key
-from .widgets import apply_editor_changes, cut_off, render_action, render_question, value_as_text
+from .widgets import answer_as_text, apply_editor_changes, cut_off, render_action, render_question
 from .workshop_banner import read_only
 
 # The team --------------------------------------------------------------------
@@ -64,7 +65,7 @@ def _on_district() -> None:
 def draw_team(bank: Bank) -> None:
     session = plan_session()
     district = session.plan.district
-    st.header("Your team")
+    st.header("Your team", anchor=False)
     st.write("Who is planning, and for which district. This goes on the cover of the plan.")
     name_key, date_key, team_key = widget_key("district", "name"), widget_key("district", "date"), widget_key("team")
     st.session_state.setdefault(name_key, district.name)
@@ -95,7 +96,7 @@ def draw_team(bank: Bank) -> None:
         session.take_theirs("district")
         reseed_widgets()
     if st.session_state.get(CODE):
-        st.subheader("Resume code")
+        st.subheader("Resume code", anchor=False)
         st.write("Anyone with this code can open and edit this plan, from any device. Keep it for next time; "
                  "it is also printed on the last page of the plan document.")
         st.code(st.session_state[CODE], language=None)
@@ -106,20 +107,37 @@ def draw_team(bank: Bank) -> None:
 
 def draw_area(bank: Bank, area: Area, step: int) -> None:
     drawing = Drawing.now()
-    st.header(f"{step}. {markdown_literal(area.title)}")
+    st.header(f"{step}. {markdown_literal(area.title)}", anchor=False)
     st.write(markdown_literal(area.summary))
     if area.actions:
-        st.subheader("Readiness on the high-impact actions")
+        st.subheader("Readiness on the high-impact actions", anchor=False)
         st.caption("The report's high-impact actions for this area. For each, choose where your district "
                    "stands today; the level descriptions are under each choice.")
         for action in area.actions:
-            with st.container(border=True):
-                render_action(action, bank, drawing)
+            _action_alone(action, bank, drawing)
     if area.questions:
-        st.subheader("Questions")
+        st.subheader("Questions", anchor=False)
         for question in area.questions:
-            with st.container(border=True):
-                render_question(question, bank, drawing)
+            _question_alone(question, bank, drawing)
+
+
+# Each action and question is a fragment: a change to it reruns it alone, not the whole step (about 40
+# widgets and the sidebar). When the change moves what the rest of the page shows (the counts, the
+# saved time), the fragment asks for the whole page (`rerun_page_if_outside_changed`).
+
+
+@st.fragment
+def _action_alone(action, bank: Bank, drawing: Drawing) -> None:
+    with st.container(border=True):
+        render_action(action, bank, drawing)
+    rerun_page_if_outside_changed(bank)
+
+
+@st.fragment
+def _question_alone(question, bank: Bank, drawing: Drawing) -> None:
+    with st.container(border=True):
+        render_question(question, bank, drawing)
+    rerun_page_if_outside_changed(bank)
 
 
 # The review ------------------------------------------------------------------
@@ -130,11 +148,12 @@ def draw_review(bank: Bank) -> None:
     plan = session.plan
     scores = score_areas(plan, bank)
     areas = progress(plan, bank)
-    st.header("Review and export")
+    st.header("Review and export", anchor=False)
 
-    st.subheader("Readiness by area")
-    st.plotly_chart(build_readiness_figure(scores, bank), config={"displayModeBar": False}, theme=None,
-                    alt=readiness_alt_text(scores))
+    st.subheader("Readiness by area", anchor=False)
+    st.caption("The team's self-assessment.")
+    st.plotly_chart(_fit_to_a_phone(build_readiness_figure(scores, bank)), config={"displayModeBar": False},
+                    theme=None, alt=readiness_alt_text(scores))
     scale = scored_levels(bank)
     st.table(pd.DataFrame(
         [{"Area": s.title, "Actions rated": s.count_label,
@@ -145,18 +164,20 @@ def draw_review(bank: Bank) -> None:
                f"({markdown_literal(scale[-1].label)}); actions marked not applicable are left out and named.")
 
     with st.expander("Ratings action by action"):
+        # A list rather than a grid: a grid of long action texts is cut off on a phone.
         for area in bank.areas:
+            if not area.actions:
+                continue
             st.markdown(f"**{markdown_literal(area.title)}**")
-            rows = []
             for action in area.actions:
                 rating = plan.ratings.get(action.id)
                 level = bank.levels_by_id.get(rating.level) if rating and rating.level else None
-                rows.append({"Action": action.text, "Level": level.label if level else "Not rated",
-                             "Evidence or note": rating.note if rating else ""})
-            if rows:
-                st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+                st.markdown(f"- {markdown_literal(action.text[:1].upper() + action.text[1:])}: "
+                            f"**{markdown_literal(level.label) if level else 'Not rated'}**")
+                if rating and rating.note:
+                    st.caption(f"Evidence or note: {markdown_literal(rating.note)}")
 
-    st.subheader("Still to do")
+    st.subheader("Still to do", anchor=False)
     missing = [(n, a) for n, a in enumerate(areas, start=1) if a.missing_required or not a.complete]
     if not missing:
         st.success("Every question is answered and every action rated.")
@@ -181,11 +202,22 @@ def draw_review(bank: Bank) -> None:
     _danger_zone()
 
 
+def _fit_to_a_phone(figure):
+    """Return the review's chart laid out to fit 375 px as well as a projector: its title is the heading
+    above it (a plotly title does not wrap, so a phone cut it off), and each level's name on the axis
+    breaks at its spaces so neighbouring names do not overlap."""
+    ticks = figure.layout.xaxis.ticktext
+    figure.update_layout(title=None, margin={"t": 10})
+    if ticks:
+        figure.update_xaxes(ticktext=[t.replace(" ", "<br>") for t in ticks], tickfont={"size": 12})
+    return figure
+
+
 def _downloads(bank: Bank) -> None:
     session = plan_session()
     plan = session.plan.model_copy(deep=True)  # the downloads see the plan as it is now
     code = st.session_state.get(CODE)
-    st.subheader("Download")
+    st.subheader("Download", anchor=False)
     with st.container(border=True):
         st.markdown("**Teacher leadership plan (Word)**")
         st.caption("For the school board: cover, one-page summary with the readiness chart, one section per area, "
@@ -239,7 +271,7 @@ def _restore(key: str, version: int) -> None:
 
 def _history(bank: Bank) -> None:
     session = plan_session()
-    st.subheader("Version history")
+    st.subheader("Version history", anchor=False)
     st.caption("Every earlier version of every answer is kept. Pick a question to see who changed it and when, "
                "and bring an earlier version back.")
     ids = [q.id for a in bank.areas for q in a.questions]
@@ -248,17 +280,30 @@ def _history(bank: Bank) -> None:
     if chosen is None:
         return
     key = answer_key(chosen)
-    entries = session.store.history(session.plan_id, key)
-    if not entries:
+    versions = group_edits(session.store.history(session.plan_id, key))
+    if not versions:
         st.caption("No versions saved yet.")
-    for entry in entries:
+    question = bank.questions[chosen]
+    for version in versions:
+        entry = version.entry
         with st.container(border=True):
             when = entry.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            st.caption(f"Version {entry.version} · {markdown_literal(entry.updated_by) or 'someone'} · {when}")
-            st.text(value_as_text(entry.value)[:2000] or "(empty)")
-            if entry.version != session.versions.get(key):
-                st.button("Restore this version", key=f"_hist:restore:{entry.version}",
-                          on_click=_restore, args=(key, entry.version))
+            edits = f" · {version.edits} edits from {version.started_at.astimezone().strftime('%H:%M')}" \
+                if version.edits > 1 else ""
+            st.caption(f"{markdown_literal(entry.updated_by) or 'Someone who gave no name'} · {when}{edits}")
+            _version(session, key, question, entry, bank)
+            if version.earlier:
+                with st.expander(f"The {len(version.earlier)} edits before it"):
+                    for earlier in version.earlier:
+                        st.caption(earlier.updated_at.astimezone().strftime("%H:%M:%S"))
+                        _version(session, key, question, earlier, bank)
+
+
+def _version(session, key: str, question, entry, bank: Bank) -> None:
+    st.text(answer_as_text(question, entry.value, bank)[:2000] or "(empty)")
+    if entry.version != session.versions.get(key):
+        st.button("Restore this version", key=f"_hist:restore:{entry.version}",
+                  on_click=_restore, args=(key, entry.version))
 
 
 @store_safe

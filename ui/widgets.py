@@ -8,25 +8,24 @@ User text is only ever shown through widgets or `st.text`, never as HTML.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from roadmap.bank import Action, Bank, Question
-from roadmap.plan import MAX_TABLE_ROWS, AnswerError, normalise_answer
+from roadmap.plan import AnswerError
 from roadmap.session import Conflict, answer_key, rating_key
-from roadmap.store import PlanLockedError, StorageFaultError, StoreError, UnknownPlanError
+from roadmap.store import PlanLockedError, StoreError
+from roadmap.tables import row_as_text
 from roadmap.text import MAX_ANSWER_CHARS, MAX_SHORT_CHARS, TextTooLongError, markdown_literal
 
+from .messages import cut_off, not_saved
 from .rounds import review_mark
-from .state import ERRORS, PLAN_GONE, Drawing, bounded_editor, plan_session, store_safe
+from .state import ERRORS, Drawing, plan_session, store_safe
+from .tables import render_table
 from .workshop_banner import kept_while_closed, read_only
 
 NOT_CHOSEN = "Not chosen yet"
-
-log = logging.getLogger(__name__)
 
 
 def _seed(key: str, value: Any) -> None:
@@ -40,46 +39,22 @@ def _refuse(key: str, message: str, restore: Any) -> None:
     st.session_state[key] = restore
 
 
-def _not_saved(exc: StoreError) -> str:
-    """Return the message for a change the database did not take (it is down or too busy, or the plan
-    was deleted on another device meanwhile)."""
-    log.warning("a change was not saved: %s", exc)
-    if isinstance(exc, UnknownPlanError):
-        return f"Not saved: {PLAN_GONE[:1].lower()}{PLAN_GONE[1:]}"
-    if isinstance(exc, StorageFaultError):  # read-only, disk full: waiting will not help, so say what will
-        return f"{exc} What you entered is still here; copy it somewhere safe."
-    return ("Not saved: the database did not answer. What you entered is still here; change it again in a "
-            "moment to save it, or copy it somewhere safe.")
-
-
 def _save(question_id: str, value: Any, key: str, restore: Any) -> None:
     session = plan_session()
     st.session_state[ERRORS].pop(key, None)
     try:
         session.answer(question_id, value)
-    except PlanLockedError:  # closed while this person typed: keep what is in the box
-        st.session_state[ERRORS][key] = kept_while_closed(key, ("answer", question_id, value))
     except TextTooLongError as exc:
         _refuse(key, str(exc), restore)
     except AnswerError as exc:
         _refuse(key, f"{exc} It was not saved.", restore)
+    except PlanLockedError:  # closed while this person typed: keep what is in the box
+        st.session_state[ERRORS][key] = kept_while_closed(key, ("answer", question_id, value))
     except StoreError as exc:
-        st.session_state[ERRORS][key] = _not_saved(exc)
+        st.session_state[ERRORS][key] = not_saved(exc)
 
 
 # Callbacks -------------------------------------------------------------------
-
-
-def cut_off(value: str, saved: str, limit: int, what: str = "This answer") -> str | None:
-    """Return why value is refused if it fills its box to the limit (and is new), else None.
-
-    The browser stops at max_chars, and so does Streamlit's server, so a longer paste
-    arrives cut off at the limit: saving it would silently lose the end.
-    """
-    if len(value) < limit or value == saved:
-        return None
-    return (f"{what} reached the limit of {limit:,} characters, so the end of what was pasted was probably "
-            "cut off. It was not saved, and the previous version is kept. Shorten the text and paste it again.")
 
 
 def _on_text(question_id: str, key: str, limit: int) -> None:
@@ -109,14 +84,14 @@ def _on_decision(question_id: str, pole_key: str, rationale_key: str) -> None:
     st.session_state[ERRORS].pop(rationale_key, None)
     try:
         session.answer(question_id, value)
-    except PlanLockedError:
-        st.session_state[ERRORS][rationale_key] = kept_while_closed(rationale_key, ("answer", question_id, value))
     except (TextTooLongError, AnswerError) as exc:
         st.session_state[ERRORS][rationale_key] = str(exc)
         st.session_state[pole_key] = saved.get("pole") or None
         st.session_state[rationale_key] = saved.get("rationale", "")
+    except PlanLockedError:
+        st.session_state[ERRORS][rationale_key] = kept_while_closed(rationale_key, ("answer", question_id, value))
     except StoreError as exc:
-        st.session_state[ERRORS][rationale_key] = _not_saved(exc)
+        st.session_state[ERRORS][rationale_key] = not_saved(exc)
 
 
 def apply_editor_changes(base: list[dict[str, str]], changes: dict, columns: list[str]) -> list[dict[str, str]]:
@@ -133,39 +108,6 @@ def apply_editor_changes(base: list[dict[str, str]], changes: dict, columns: lis
     return rows
 
 
-def _sync_table(question: Question, key: str, columns: list[str]) -> None:
-    """Save the table if the editor's rows differ from the saved answer.
-
-    Done in the page body rather than an on_change callback, so edits seeded by
-    AppTest and edits from the browser take the same path.
-    """
-    base = st.session_state[f"{key}:base"]
-    rows = apply_editor_changes(base, st.session_state.get(key) or {}, columns)
-    session = plan_session()
-    saved = session.plan.answers.get(question.id) or []
-    if answer_key(question.id) in session.conflicts:
-        return  # waiting for the person to choose a version
-    saved_cells = {cell for row in saved for cell in row.values()}
-    full = next((cell for row in rows for cell in row.values()
-                 if len(cell) >= MAX_ANSWER_CHARS and cell not in saved_cells), None)
-    if full is not None:
-        st.session_state[ERRORS][key] = (cut_off(full, "", MAX_ANSWER_CHARS, "A table cell")
-                                         + " Go to another step and back to see the saved rows.")
-        return
-    try:
-        if normalise_answer(question, rows, session.bank) == saved:
-            return
-        session.answer(question.id, rows)
-    except PlanLockedError:
-        st.session_state[ERRORS][key] = kept_while_closed(key, ("answer", question.id, rows))
-    except (TextTooLongError, AnswerError) as exc:
-        st.session_state[ERRORS][key] = f"{exc} The table was not saved; go to another step and back to see the saved rows."
-    except StoreError as exc:
-        st.session_state[ERRORS][key] = _not_saved(exc)
-    else:
-        st.session_state[ERRORS].pop(key, None)
-
-
 def _on_rating(action_id: str, level_key: str, note_key: str) -> None:
     session = plan_session()
     saved = session.plan.ratings.get(action_id)
@@ -177,14 +119,14 @@ def _on_rating(action_id: str, level_key: str, note_key: str) -> None:
         return
     try:
         session.rate(action_id, st.session_state.get(level_key), note)
-    except PlanLockedError:
-        st.session_state[ERRORS][note_key] = kept_while_closed(
-            note_key, ("rate", action_id, st.session_state.get(level_key), note))
     except (TextTooLongError, AnswerError) as exc:
         st.session_state[ERRORS][note_key] = str(exc)
         st.session_state[note_key] = saved.note if saved else ""
+    except PlanLockedError:
+        st.session_state[ERRORS][note_key] = kept_while_closed(
+            note_key, ("rate", action_id, st.session_state.get(level_key), note))
     except StoreError as exc:
-        st.session_state[ERRORS][note_key] = _not_saved(exc)
+        st.session_state[ERRORS][note_key] = not_saved(exc)
 
 
 # Drawing ---------------------------------------------------------------------
@@ -246,21 +188,7 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
             if gist:
                 st.caption(markdown_literal(gist))
     elif kind == "table":
-        columns = [c.id for c in question.columns]
-        base = [{c: str(row.get(c, "")) for c in columns} for row in (saved or []) if isinstance(row, dict)]
-        _seed(f"{key}:base", base)
-        frame = pd.DataFrame(st.session_state[f"{key}:base"], columns=columns, dtype="string")
-        st.write(_label(question))
-        too_many = bounded_editor(key, MAX_TABLE_ROWS, "This table")
-        if too_many:
-            st.session_state[ERRORS][key] = too_many
-        st.data_editor(
-            frame, key=key, num_rows="dynamic", hide_index=True, width="stretch", disabled=off,
-            column_config={c.id: st.column_config.TextColumn(c.label, max_chars=MAX_ANSWER_CHARS) for c in question.columns},
-        )
-        _sync_table(question, key, columns)
-        st.caption("To add a row, type in the empty last row (or use + at the top right of the table). "
-                   "To delete rows, select them at their left edge and press Delete.")
+        error_key = render_table(question, _label(question), drawing)
     elif kind == "decision":
         pole_key, rationale_key = drawing.key(question.id, "pole"), drawing.key(question.id, "rationale")
         error_key = rationale_key
@@ -273,7 +201,7 @@ def render_question(question: Question, bank: Bank, drawing: Drawing | None = No
         st.text_area("Why, and which features sit on each side?", key=rationale_key, height=110,
                      max_chars=MAX_ANSWER_CHARS, on_change=_on_decision, args=(question.id, pole_key, rationale_key),
                      disabled=off)
-    if question.help:
+    if question.help and kind != "table":  # a table shows its help above its rows
         st.caption(markdown_literal(question.help))
     _source_line(bank, question.source)
     _show_error(error_key, drawing.errors)
@@ -326,6 +254,29 @@ def value_as_text(value: Any) -> str:
     if isinstance(value, list):
         return "\n".join(value_as_text(v) for v in value)
     return str(value)
+
+
+def answer_as_text(question: Question | None, value: Any, bank: Bank) -> str:
+    """An answer as its question shows it, in plain text: a table's rows with their column names
+    ('Row 1: Measure: ... · Target: ...'), a choice's label, a decision's side and rationale."""
+    if question is None or value is None:
+        return value_as_text(value)
+    if question.kind == "table" and isinstance(value, list):
+        ids, labels = [c.id for c in question.columns], [c.label for c in question.columns]
+        return "\n".join(f"Row {n}: {row_as_text(row, ids, labels)}" for n, row in enumerate(value, start=1)
+                         if isinstance(row, dict))
+    if question.kind == "choice" and isinstance(value, str):
+        return question.option_label(value) if value else ""
+    if question.kind == "multi_choice" and isinstance(value, list):
+        return "; ".join(question.option_label(v) for v in value)
+    if question.kind == "domains" and isinstance(value, list):
+        titles = {d.id: d.title for d in bank.domains}
+        return "; ".join(titles.get(v, v) for v in value)
+    if question.kind == "decision" and isinstance(value, dict):
+        pole = value.get("pole") or ""
+        side = question.option_label(pole) if pole else "No side chosen"
+        return f"{side}\n{value.get('rationale') or ''}".strip()
+    return value_as_text(value)
 
 
 def render_conflict(conflict: Conflict, what: str) -> None:

@@ -45,11 +45,12 @@ def kept_while_closed(key: str, change: tuple) -> str:
     state.setdefault(KEPT, {})[key] = change
     state[READ_ONLY] = True
     # Streamlit ignores a new value arriving from a widget drawn disabled in the same run, and would put
-    # the old one back in the box: setting each field's value here makes it keep what was typed. Tables
-    # (their state is a dict of edits) cannot be set so; their edits stay in the change kept above.
+    # the old one back in the box: setting each text field's value here makes it keep what was typed.
+    # Only text: a button's value cannot be set (Streamlit refuses it), and a table's typed row is kept in
+    # the change above.
     prefix = f"_w{state.get(WIDGET_GEN, 0)}:"
     for name in [k for k in state if isinstance(k, str) and k.startswith(prefix)]:
-        if not isinstance(state[name], dict):
+        if isinstance(state[name], str):
             state[name] = state[name]
     return KEPT_MESSAGE
 

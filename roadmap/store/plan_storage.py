@@ -327,6 +327,14 @@ class PlansMixin:
                                 .order_by(history.c.version.desc())).all()
         return [HistoryEntry(_decode(plan_id, key, r.value), r.version, r.updated_by, r.updated_at) for r in rows]
 
+    def last_change(self, plan_id: str) -> datetime:
+        """Return when anyone last stored a change to the plan (UTC); raise UnknownPlanError."""
+        with self._transaction(plan_id=plan_id) as conn:
+            when = conn.execute(select(plans.c.updated_at).where(plans.c.id == plan_id)).scalar()
+        if when is None:
+            raise UnknownPlanError(plan_id)
+        return when
+
     def changed_since(self, plan_id: str, versions: dict[str, int]) -> dict[str, tuple[Any, int]]:
         """Return {key: (value, version)} for entries whose version differs from versions (missing = 0).
 

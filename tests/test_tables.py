@@ -1,0 +1,46 @@
+"""Rows pasted from a spreadsheet, and table rows read as text."""
+
+import pytest
+
+from roadmap.plan import AnswerError
+from roadmap.tables import row_as_text, rows_from_pasted
+
+COLUMNS = ["source", "amount", "status", "notes"]
+LABELS = ["Funding source", "Amount (estimate)", "Status", "Notes"]
+
+
+def test_pasted_rows_keep_the_column_order_and_short_rows_leave_the_rest_empty():
+    rows = rows_from_pasted("Title II\t$40,000\tApplied\tDue May\r\nLocal levy\t$15,000\r\n", COLUMNS, LABELS)
+    assert rows == [{"source": "Title II", "amount": "$40,000", "status": "Applied", "notes": "Due May"},
+                    {"source": "Local levy", "amount": "$15,000", "status": "", "notes": ""}]
+
+
+@pytest.mark.parametrize("header", ["Funding source\tAmount (estimate)\tStatus\tNotes\n",
+                                    "funding source\tamount (estimate)\n", "Funding source\t\t\t\n"])
+def test_a_header_line_copied_with_the_cells_is_left_out(header):
+    rows = rows_from_pasted(header + "Grant\t$1\n", COLUMNS, LABELS)
+    assert [r["source"] for r in rows] == ["Grant"]
+
+
+def test_a_first_line_that_is_not_the_headings_is_a_row():
+    assert [r["source"] for r in rows_from_pasted("Funding\tsource\nGrant\n", COLUMNS, LABELS)] == ["Funding", "Grant"]
+
+
+def test_blank_lines_are_skipped_and_cells_past_the_last_column_join_it():
+    rows = rows_from_pasted("\n\nA\tB\tC\tD\tE\tF\n\t\t\n", COLUMNS, LABELS)
+    assert rows == [{"source": "A", "amount": "B", "status": "C", "notes": "D E F"}]
+
+
+def test_a_cell_excel_quoted_keeps_its_line_break():
+    rows = rows_from_pasted('Grant\t$1\t"Applied\nawaiting reply"\tx\n', COLUMNS, LABELS)
+    assert rows[0]["status"] == "Applied\nawaiting reply"
+
+
+def test_more_rows_than_a_table_holds_are_refused():
+    with pytest.raises(AnswerError, match="at most 200 rows"):
+        rows_from_pasted("".join(f"r{n}\n" for n in range(201)), COLUMNS, LABELS)
+
+
+def test_a_row_reads_as_labelled_cells_without_the_empty_ones():
+    row = {"source": "Title II", "amount": "", "status": "Applied", "notes": None}
+    assert row_as_text(row, COLUMNS, LABELS) == "Funding source: Title II · Status: Applied"

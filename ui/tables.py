@@ -1,0 +1,224 @@
+"""A table question: its rows shown as a table on wide screens and as cards on phones, and one row at
+a time typed into a form, so nothing a person types is sent (or rebuilt under them) before they press
+"Add row".
+
+Why not st.data_editor: its cell editor lives in the browser and closes whenever a rerun changes the
+editor's data or its place on the page, and every cell commit reruns the page; a team lost keystrokes
+and had the page jump under them (issue #13). Here the typed text sits in ordinary text inputs inside an
+st.form, which the browser keeps until the form is submitted. The form comes before the rows, and
+each sits in a container of its own, so a row added or deleted neither moves the form on the screen
+nor changes its place in the page's tree (Streamlit remounts an element whose place changes, which
+drops its focus). A row is changed in place: "Change row 2" turns that row into a small form.
+
+Layout: a row is an st.columns of its cells, which Streamlit stacks under 640 px; the page's style
+(`ui.style.PAGE_STYLE`) hides the column headings there and shows each cell's own label instead.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from roadmap.bank import Question
+from roadmap.plan import MAX_TABLE_ROWS, AnswerError
+from roadmap.store import PlanLockedError, StoreError
+from roadmap.tables import rows_from_pasted
+from roadmap.text import MAX_ANSWER_CHARS, TextTooLongError, markdown_literal
+
+from .messages import cut_off, not_saved
+from .state import ERRORS, Drawing, plan_session
+from .style import page_action
+from .workshop_banner import kept_while_closed, read_only
+
+
+def _key(gen: int, question_id: str, part: str = "") -> str:
+    return f"_w{gen}:{question_id}:{part}" if part else f"_w{gen}:{question_id}"
+
+
+def _cell_key(gen: int, question_id: str, column_id: str, editing: bool = False) -> str:
+    return _key(gen, question_id, f"{'edit' if editing else 'cell'}:{column_id}")
+
+
+def _saved_rows(question: Question) -> list[dict[str, str]]:
+    saved = plan_session().plan.answers.get(question.id) or []
+    columns = [c.id for c in question.columns]
+    return [{c: "" if row.get(c) is None else str(row.get(c)) for c in columns} for row in saved if isinstance(row, dict)]
+
+
+def _store_rows(question: Question, rows: list[dict[str, str]], error_key: str) -> bool:
+    """Save rows as the table's answer; return True if saved (False: refused, not saved, or a conflict)."""
+    errors = st.session_state[ERRORS]
+    errors.pop(error_key, None)
+    try:
+        return plan_session().answer(question.id, rows)
+    except (TextTooLongError, AnswerError) as exc:
+        errors[error_key] = f"{exc} The table was not changed."
+    except PlanLockedError:  # the workshop closed meanwhile: the rows are kept and saved on reopening
+        errors[error_key] = kept_while_closed(error_key, ("answer", question.id, rows))
+    except StoreError as exc:
+        errors[error_key] = not_saved(exc)
+    return False
+
+
+def _typed_row(question: Question, gen: int, editing: bool) -> dict[str, str] | None:
+    """Return the row typed into a form, or None (with the reason shown) if it cannot be saved."""
+    row = {c.id: (st.session_state.get(_cell_key(gen, question.id, c.id, editing)) or "").strip()
+           for c in question.columns}
+    error_key = _key(gen, question.id)
+    if not any(row.values()):
+        st.session_state[ERRORS][error_key] = "Type something in at least one box first."
+        return None
+    full = next((cell for cell in row.values() if cut_off(cell, "", MAX_ANSWER_CHARS)), None)
+    if full is not None:
+        st.session_state[ERRORS][error_key] = cut_off(full, "", MAX_ANSWER_CHARS, "A table cell")
+        return None
+    return row
+
+
+def _clear(question: Question, gen: int, editing: bool) -> None:
+    for column in question.columns:
+        st.session_state[_cell_key(gen, question.id, column.id, editing)] = ""
+
+
+def _focus_again(question: Question, gen: int) -> None:
+    key = _key(gen, question.id, "focus")
+    st.session_state[key] = st.session_state.get(key, 0) + 1
+
+
+def _on_add(question: Question, gen: int) -> None:
+    """The add form was submitted: add the typed row at the end, empty the form, keep the cursor in it."""
+    row = _typed_row(question, gen, editing=False)
+    if row is not None and _store_rows(question, _saved_rows(question) + [row], _key(gen, question.id)):
+        _clear(question, gen, editing=False)
+        _focus_again(question, gen)
+
+
+def _on_save_row(question: Question, gen: int, index: int) -> None:
+    row = _typed_row(question, gen, editing=True)
+    rows = _saved_rows(question)
+    if row is None or not 0 <= index < len(rows):
+        return
+    rows[index] = row
+    if _store_rows(question, rows, _key(gen, question.id)):
+        st.session_state.pop(_key(gen, question.id, "editing"), None)
+
+
+def _on_edit(question: Question, gen: int, index: int) -> None:
+    rows = _saved_rows(question)
+    if 0 <= index < len(rows):
+        for column in question.columns:
+            st.session_state[_cell_key(gen, question.id, column.id, editing=True)] = rows[index][column.id]
+        st.session_state[_key(gen, question.id, "editing")] = index
+
+
+def _on_cancel(question: Question, gen: int) -> None:
+    st.session_state.pop(_key(gen, question.id, "editing"), None)
+    st.session_state[ERRORS].pop(_key(gen, question.id), None)
+
+
+def _on_delete(question: Question, gen: int, index: int) -> None:
+    rows = _saved_rows(question)
+    if 0 <= index < len(rows):
+        del rows[index]
+        if _store_rows(question, rows, _key(gen, question.id)):
+            editing_key = _key(gen, question.id, "editing")
+            editing = st.session_state.get(editing_key)
+            if editing == index:
+                st.session_state.pop(editing_key, None)
+            elif isinstance(editing, int) and editing > index:
+                st.session_state[editing_key] = editing - 1
+
+
+def _on_paste(question: Question, gen: int) -> None:
+    paste_key, error_key = _key(gen, question.id, "paste"), _key(gen, question.id)
+    text = st.session_state.get(paste_key) or ""
+    try:
+        pasted = rows_from_pasted(text, [c.id for c in question.columns], [c.label for c in question.columns])
+    except AnswerError as exc:
+        st.session_state[ERRORS][error_key] = str(exc)
+        return
+    if not pasted:
+        st.session_state[ERRORS][error_key] = "Nothing to add: paste rows copied from a spreadsheet first."
+        return
+    if _store_rows(question, _saved_rows(question) + pasted, error_key):
+        st.session_state[paste_key] = ""
+
+
+def _fields(question: Question, gen: int, editing: bool) -> None:
+    """The row's boxes, two to a line (one under 640 px), in the table's column order."""
+    columns = question.columns
+    for start in range(0, len(columns), 2):
+        for place, column in zip(st.columns(2), columns[start:start + 2]):
+            place.text_input(column.label, key=_cell_key(gen, question.id, column.id, editing),
+                             max_chars=MAX_ANSWER_CHARS, disabled=read_only())
+
+
+def _row_card(question: Question, gen: int, index: int, row: dict[str, str]) -> None:
+    columns = question.columns
+    for cell, column in zip(st.columns(len(columns)), columns):
+        cell.caption(markdown_literal(column.label))
+        cell.markdown(markdown_literal(row[column.id]) if row[column.id] else "")
+    with st.container(horizontal=True):
+        st.button(f"Change row {index + 1}", key=_key(gen, question.id, f"change:{index}"), icon=":material/edit:",
+                  type="tertiary", on_click=_on_edit, args=(question, gen, index), disabled=read_only())
+        st.button(f"Delete row {index + 1}", key=_key(gen, question.id, f"delete:{index}"),
+                  icon=":material/delete:", type="tertiary", on_click=_on_delete, args=(question, gen, index),
+                  disabled=read_only())
+
+
+def _row_form(question: Question, gen: int, index: int) -> None:
+    with st.form(key=_key(gen, question.id, f"editform:{index}"), border=False):
+        st.markdown(f"**Change row {index + 1}**")
+        _fields(question, gen, editing=True)
+        with st.container(horizontal=True):
+            st.form_submit_button(f"Save row {index + 1}", type="primary", icon=":material/check:",
+                                  on_click=_on_save_row, args=(question, gen, index), disabled=read_only())
+            st.form_submit_button("Cancel", on_click=_on_cancel, args=(question, gen))
+
+
+def render_table(question: Question, label: str, drawing: Drawing) -> str:
+    """Draw a table question: the form for a new row, the rows so far, and the paste box.
+
+    The form comes first so that a row added below it never moves it under the person typing.
+    Return the key its messages are shown under.
+    """
+    gen = drawing.gen
+    columns = question.columns
+    rows = _saved_rows(question)
+    form = f"tform-{gen}-{question.id}"
+    st.markdown(f"**{markdown_literal(label)}**")
+    if question.help:
+        st.caption(markdown_literal(question.help))
+    with st.container(key=form):
+        with st.form(key=_key(gen, question.id, "form"), border=True):
+            st.markdown("**Add a row**")
+            _fields(question, gen, editing=False)
+            st.form_submit_button("Add row", type="primary", icon=":material/add:", on_click=_on_add,
+                                  args=(question, gen), disabled=read_only())
+    with st.container(key=f"tfocus-{gen}-{question.id}"):
+        nonce = st.session_state.get(_key(gen, question.id, "focus"))
+        if nonce and st.session_state.get(_key(gen, question.id, "focused")) != nonce:
+            st.session_state[_key(gen, question.id, "focused")] = nonce
+            page_action(focus=form)
+    editing = st.session_state.get(_key(gen, question.id, "editing"))
+    with st.container(key=f"trows-{gen}-{question.id}"):
+        if not rows:
+            st.caption("No rows yet.")
+        else:
+            with st.container(key=f"thead-{gen}-{question.id}"):
+                for heading, column in zip(st.columns(len(columns)), columns):
+                    heading.markdown(f"**{markdown_literal(column.label)}**")
+            for index, row in enumerate(rows):
+                with st.container(border=True, key=f"trow-{gen}-{question.id}-{index}"):
+                    if editing == index:
+                        _row_form(question, gen, index)
+                    else:
+                        _row_card(question, gen, index, row)
+    if len(rows) < MAX_TABLE_ROWS:
+        with st.expander("Paste rows from a spreadsheet"):
+            with st.form(key=_key(gen, question.id, "pasteform"), border=False):
+                st.text_area("Rows copied from Excel or Google Sheets, one row a line, cells in this order: "
+                             + ", ".join(c.label for c in columns), key=_key(gen, question.id, "paste"),
+                             height=120, max_chars=MAX_ANSWER_CHARS)
+                st.form_submit_button("Add the pasted rows", icon=":material/content_paste:",
+                                      on_click=_on_paste, args=(question, gen), disabled=read_only())
+    return _key(gen, question.id)
