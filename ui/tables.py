@@ -50,10 +50,10 @@ def _store_rows(question: Question, rows: list[dict[str, str]], error_key: str) 
     errors.pop(error_key, None)
     try:
         return plan_session().answer(question.id, rows)
-    except (TextTooLongError, AnswerError) as exc:
-        errors[error_key] = f"{exc} The table was not changed."
     except PlanLockedError:  # the workshop closed meanwhile: the rows are kept and saved on reopening
         errors[error_key] = kept_while_closed(error_key, ("answer", question.id, rows))
+    except (TextTooLongError, AnswerError) as exc:
+        errors[error_key] = f"{exc} The table was not changed."
     except StoreError as exc:
         errors[error_key] = not_saved(exc)
     return False
@@ -218,7 +218,7 @@ def render_table(question: Question, label: str, drawing: Drawing) -> str:
             with st.form(key=_key(gen, question.id, "pasteform"), border=False):
                 st.text_area("Rows copied from Excel or Google Sheets, one row a line, cells in this order: "
                              + ", ".join(c.label for c in columns), key=_key(gen, question.id, "paste"),
-                             height=120, max_chars=MAX_ANSWER_CHARS)
+                             height=120, max_chars=MAX_ANSWER_CHARS, disabled=read_only())
                 st.form_submit_button("Add the pasted rows", icon=":material/content_paste:",
                                       on_click=_on_paste, args=(question, gen), disabled=read_only())
     return _key(gen, question.id)

@@ -44,12 +44,12 @@ def _save(question_id: str, value: Any, key: str, restore: Any) -> None:
     st.session_state[ERRORS].pop(key, None)
     try:
         session.answer(question_id, value)
+    except PlanLockedError:  # closed while this person typed: keep what is in the box
+        st.session_state[ERRORS][key] = kept_while_closed(key, ("answer", question_id, value))
     except TextTooLongError as exc:
         _refuse(key, str(exc), restore)
     except AnswerError as exc:
         _refuse(key, f"{exc} It was not saved.", restore)
-    except PlanLockedError:  # closed while this person typed: keep what is in the box
-        st.session_state[ERRORS][key] = kept_while_closed(key, ("answer", question_id, value))
     except StoreError as exc:
         st.session_state[ERRORS][key] = not_saved(exc)
 
@@ -84,12 +84,12 @@ def _on_decision(question_id: str, pole_key: str, rationale_key: str) -> None:
     st.session_state[ERRORS].pop(rationale_key, None)
     try:
         session.answer(question_id, value)
+    except PlanLockedError:
+        st.session_state[ERRORS][rationale_key] = kept_while_closed(rationale_key, ("answer", question_id, value))
     except (TextTooLongError, AnswerError) as exc:
         st.session_state[ERRORS][rationale_key] = str(exc)
         st.session_state[pole_key] = saved.get("pole") or None
         st.session_state[rationale_key] = saved.get("rationale", "")
-    except PlanLockedError:
-        st.session_state[ERRORS][rationale_key] = kept_while_closed(rationale_key, ("answer", question_id, value))
     except StoreError as exc:
         st.session_state[ERRORS][rationale_key] = not_saved(exc)
 
@@ -119,12 +119,12 @@ def _on_rating(action_id: str, level_key: str, note_key: str) -> None:
         return
     try:
         session.rate(action_id, st.session_state.get(level_key), note)
-    except (TextTooLongError, AnswerError) as exc:
-        st.session_state[ERRORS][note_key] = str(exc)
-        st.session_state[note_key] = saved.note if saved else ""
     except PlanLockedError:
         st.session_state[ERRORS][note_key] = kept_while_closed(
             note_key, ("rate", action_id, st.session_state.get(level_key), note))
+    except (TextTooLongError, AnswerError) as exc:
+        st.session_state[ERRORS][note_key] = str(exc)
+        st.session_state[note_key] = saved.note if saved else ""
     except StoreError as exc:
         st.session_state[ERRORS][note_key] = not_saved(exc)
 
