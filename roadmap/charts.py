@@ -84,6 +84,9 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
     """
     positions, labels = _level_ticks(bank)
     bottom, top = _axis(bank)
+    # A little room before the bottom level, so its name under the axis is not cut off at the chart's edge;
+    # the bars still start at the bottom level.
+    start = bottom - 0.1 * (top - bottom)
     titles = [plotly_literal(s.title) for s in scores]  # a workshop's own bank may name its areas anything
     bar = go.Bar(
         y=titles,
@@ -106,7 +109,7 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
     for score, title in zip(scores, titles):
         # Area names sit above their bars rather than beside them, so the bars keep the
         # whole width on a phone and the names never crowd the axis on a projector.
-        annotations.append(dict(x=0, y=title, xref="x", yanchor="bottom", xanchor="left", yshift=24,
+        annotations.append(dict(x=start, y=title, xref="x", yanchor="bottom", xanchor="left", yshift=24,
                                 showarrow=False, text=title, font={"size": 17, "color": _TEXT_COLOUR},
                                 name="area"))
         if score.mean is None:
@@ -118,7 +121,7 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
         annotations=annotations,
         title={"text": APP_TITLE, "font": {"size": 16}, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         font={"size": 15, "color": _TEXT_COLOUR},
-        xaxis={"title": {"text": AXIS_TITLE, "standoff": 12}, "automargin": True, "range": [bottom, top + 0.06 * (top - bottom)],
+        xaxis={"title": {"text": AXIS_TITLE, "standoff": 12}, "automargin": True, "range": [start, top + 0.1 * (top - bottom)],
                "tickvals": positions, "ticktext": [plotly_literal(t).replace("\n", "<br>") for t in labels],
                "tickangle": 0, "tickfont": {"size": 13}, "gridcolor": "#bbbbbb", "fixedrange": True},
         yaxis={"autorange": "reversed", "fixedrange": True, "showticklabels": False},

@@ -544,7 +544,7 @@ def build_combined_figure(combined: Sequence[CombinedArea]) -> go.Figure:
                                   font={"size": 18, "color": _TEXT_COLOUR})
     figure.update_layout(
         title={"text": COMBINED_TITLE, "font": {"size": 20}}, font={"size": 18, "color": _TEXT_COLOUR},
-        xaxis={"title": {"text": "Mean readiness level"}, "range": [bottom, top + 0.06 * (top - bottom)],
+        xaxis={"title": {"text": "Mean readiness level"}, "range": [bottom - 0.1 * (top - bottom), top + 0.06 * (top - bottom)],
                "fixedrange": True, "gridcolor": "#bbbbbb", "tickvals": [lv.value for lv in levels],
                "ticktext": [plotly_literal(f"{lv.value} {lv.label}") for lv in levels]},
         yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True, "tickvals": titles,

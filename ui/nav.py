@@ -12,6 +12,7 @@ import streamlit as st
 
 from roadmap.bank import Bank
 from roadmap.plan import overall_percent, progress
+from roadmap.rounds import review_count
 from roadmap.store import StoreError, UnknownDeviceError, UnknownPlanError
 from roadmap.text import markdown_literal
 
@@ -21,6 +22,7 @@ from .state import (
     DEVICE, MAX_NAME_CHARS, NAME_ASKED, SCROLL_TOP, STEP, WHO, notify, plan_session, reseed_widgets, set_who, store,
     store_problem, widget_key,
 )
+from .workshop_banner import read_only
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +125,10 @@ PAGE_RUN = "page_run"  # True while the whole page runs (not a fragment alone)
 def _outside(bank: Bank) -> tuple:
     session = plan_session()
     done = tuple(a.done for a in progress(session.plan, bank))
-    return done, saved_line(session), tuple(sorted(session.conflicts))
+    # The round's review count too: "Still true" in a fragment moves the sidebar's "N of M reviewed".
+    reviewed = review_count(session.plan).label
+    # And whether the plan is read-only: a save refused because the workshop closed must bring the banner.
+    return done, saved_line(session), tuple(sorted(session.conflicts)), reviewed, read_only()
 
 
 def page_run_starts() -> None:

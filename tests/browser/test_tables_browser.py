@@ -47,10 +47,13 @@ def test_three_rows_typed_by_keyboard_keep_every_keystroke_and_the_page_still(ap
     first = form.get_by_label("Funding source", exact=True)
     first.scroll_into_view_if_needed()
     first.focus()
-    typed = [("Title II, Part A: re-distributed from the district's professional learning budget", "$40,000",
-              "Applied", "Reviewed each spring; the application is due by March 1"),
-             ("Local levy", "$15,000", "Approved", ""),
-             ("Community foundation grant", "", "To ask", "Contact: J. Ortiz")]
+    typed = [("Title II, Part A: re-distributed from the district's professional learning budget", "2027-28",
+              "$40,000", "Applied", "Reviewed each spring; the application is due by March 1"),
+             ("Local levy", "2027-28", "15000", "Approved", ""),
+             ("Community foundation grant", "2028-29", "", "To ask", "Contact: J. Ortiz")]
+    # "Amount per year ($)" is a number column: "$40,000" is kept as the number 40000.
+    kept = [(source, year, amount.replace("$", "").replace(",", ""), status, notes)
+            for source, year, amount, status, notes in typed]
     for n, cells in enumerate(typed):
         top = first.bounding_box()["y"]
         for index, text in enumerate(cells):
@@ -63,7 +66,7 @@ def test_three_rows_typed_by_keyboard_keep_every_keystroke_and_the_page_still(ap
         assert abs(first.bounding_box()["y"] - top) < 2, "the form moved under the person typing"
         rows = stored_answer(app_server, "q-funding")
         assert len(rows) == n + 1
-    assert [(r["source"], r["amount"], r["status"], r["notes"]) for r in rows] == typed
+    assert [(r["source"], r["year"], r["amount"], r["status"], r["notes"]) for r in rows] == kept
     table = page.locator("[class*='st-key-trows-']").last
     expect(table.get_by_text("Title II, Part A: re-distributed", exact=False)).to_be_visible()
     assert "None" not in table.inner_text()
