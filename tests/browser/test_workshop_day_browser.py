@@ -72,10 +72,15 @@ SCROLL = """() => {
 def check_fits(page, view: str, artifacts) -> None:
     page.wait_for_selector("[data-testid=stPlotlyChart] svg text", timeout=20_000)
     wait_idle(page)
+    # On a loaded machine the chart may still be swapping for the chosen view (the view refreshes itself
+    # every 5 s): measure again for a few seconds before calling a transient state a failure.
+    for _ in range(10):
+        scroll, found = page.evaluate(SCROLL), page.evaluate(OVERLAPS)
+        if max(scroll.values()) <= 0 and not found["hits"] and found["count"] >= 8:
+            break
+        page.wait_for_timeout(500)
     page.screenshot(path=str(artifacts / f"presenter-{view.lower().replace(' ', '-')}.png"))
-    scroll = page.evaluate(SCROLL)
     assert scroll["page"] <= 0 and scroll["main"] <= 0 and scroll["wide"] <= 0, (view, scroll)
-    found = page.evaluate(OVERLAPS)
     assert found["count"] >= 8, view  # the chart's labels were drawn
     assert found["hits"] == [], (view, found["hits"][:5])
 
