@@ -5,7 +5,11 @@ rerun, and time the rerun. A bare script drawing the same widgets with the same
 values, and running none of the planner's logic, is timed by the same harness;
 the ratio is what the planner's own work adds to Streamlit's.
 
-    python bench/bench_pages.py [--runs 200]
+    python bench/bench_pages.py [--runs 200] [--rounds N]
+
+With --rounds N the planner opens a sample plan of N rounds (stored, then opened by its code, as a team
+returning for its next round would), every answer and rating carried forward and not yet reviewed: the
+heaviest case for the step's review marks. The bare script is the same.
 """
 
 from __future__ import annotations
@@ -283,10 +287,14 @@ def _bare_app(spec: list[dict], sidebar: list[dict], header: str, folder: Path) 
     return AppTest.from_file(str(path), default_timeout=TIMEOUT).run()
 
 
-def _planner_on_step(step: int) -> AppTest:
-    """Return the real app with the sample plan open on step."""
+def _planner_on_step(step: int, code: str | None = None) -> AppTest:
+    """Return the real app with the sample plan open on step (or the stored plan of that resume code)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
-    next(b for b in at.button if b.label == "Open the sample plan").click()
+    if code is None:
+        next(b for b in at.button if b.label == "Open the sample plan").click()
+    else:
+        at.text_input(key="_resume:code").input(code)
+        next(b for b in at.button if b.label == "Open the plan").click()
     at.run()
     at.button(key=f"_nav:{step}").click()
     at.run()
@@ -301,7 +309,7 @@ def _text_change(key_of):
     return change
 
 
-def run(runs: int = 200) -> list[Figure]:
+def run(runs: int = 200, rounds: int = 1) -> list[Figure]:
     bank = load_bank()
     plan = sample_plan(bank)
     area = bank.areas[HEAVY_AREA - 1]
@@ -309,11 +317,18 @@ def run(runs: int = 200) -> list[Figure]:
     with tempfile.TemporaryDirectory() as folder:
         folder_path = Path(folder)
         os.environ["DATABASE_URL"] = f"sqlite:///{folder_path / 'roadmap.sqlite3'}"
+        code = None
+        if rounds > 1:
+            from roadmap.store import Store
+
+            store = Store(os.environ["DATABASE_URL"])
+            code = store.create_plan(sample_plan(bank, rounds=rounds), who="bench").code
+            store.close()
 
         def widget(at: AppTest) -> str:
             return f"_w{at.session_state['widget_gen']}:{question.id}"
 
-        planner = _planner_on_step(HEAVY_AREA)
+        planner = _planner_on_step(HEAVY_AREA, code)
         bare = _bare_app(_area_spec(bank, plan, HEAVY_AREA), _sidebar_spec(bank, plan),
                          f"{HEAVY_AREA}. {area.title}", folder_path)
         area_times, bare_area_times = _time_pair(
@@ -324,7 +339,7 @@ def run(runs: int = 200) -> list[Figure]:
                 at.radio(key=key).set_value("omit" if n % 2 else "show")
             return change
 
-        review = _planner_on_step(len(bank.areas) + 1)
+        review = _planner_on_step(len(bank.areas) + 1, code)
         bare_review = _bare_app(_review_spec(bank, plan), _sidebar_spec(bank, plan), "Review and export", folder_path)
         review_times, bare_review_times = _time_pair(
             [(review, toggle("_doc:unanswered")), (bare_review, toggle("unanswered"))], runs)
@@ -332,7 +347,8 @@ def run(runs: int = 200) -> list[Figure]:
     area_ms, bare_area_ms = median(area_times) * 1000, median(bare_area_times) * 1000
     review_ms, bare_review_ms = median(review_times) * 1000, median(bare_review_times) * 1000
     ratio = area_ms / bare_area_ms
-    return report(f"Page reruns (AppTest, median of {runs} after a widget change)", [
+    of = f", a plan of {rounds} rounds" if rounds > 1 else ""
+    return report(f"Page reruns (AppTest, median of {runs} after a widget change{of})", [
         Figure(f"step {HEAVY_AREA} ({area.title}), planner", area_ms, "ms"),
         Figure(f"step {HEAVY_AREA}, bare script with the same widgets", bare_area_ms, "ms"),
         Figure(f"step {HEAVY_AREA}, overhead ratio", ratio, "x", f"<= {OVERHEAD_TARGET}x", ratio <= OVERHEAD_TARGET),
@@ -347,8 +363,9 @@ def run(runs: int = 200) -> list[Figure]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=1, help="open a sample plan of this many rounds")
     args = parser.parse_args(argv)
-    figures = run(args.runs)
+    figures = run(args.runs, args.rounds)
     return 0 if all(f.holds is not False for f in figures) else 1
 
 
