@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from playwright.sync_api import expect
 
 from roadmap.bank import load_bank
 from roadmap.session import PlanSession
@@ -104,7 +105,9 @@ def test_the_presenter_view_fits_a_projector_with_thirty_teams_and_no_label_over
     assert labels.filter(has_text="16. District 16").count() == 0
     page.get_by_text("Hide names", exact=True).click()
     page.locator("[data-testid=stPlotlyChart] svg text", has_text="Team A").first.wait_for(timeout=20_000)
-    assert page.locator("[data-testid=stPlotlyChart] svg text", has_text="Riverbend").count() == 0
+    # The chart is redrawn with the names hidden: wait for the old labels to go, not only for a new one.
+    expect(page.locator("[data-testid=stPlotlyChart] svg text", has_text="Riverbend")).to_have_count(
+        0, timeout=20_000)
     context.close()
 
 
