@@ -11,6 +11,7 @@ import functools
 import hashlib
 import logging
 import os
+import secrets
 import urllib.parse
 from dataclasses import dataclass
 from typing import Callable
@@ -32,6 +33,7 @@ ERRORS = "errors"  # widget key -> plain message about a refused change
 DEVICE = "device_token"  # this browser's device token, once issued
 COOKIE_PENDING = "cookie_pending"  # ("set", token) or ("clear", "") to send to the browser
 WIDGET_GEN = "widget_gen"  # bumped to make every widget reseed from the plan
+PAGE_ASK = "_page_ask"  # (nonce, asks): the newest page_action asked for, drawn on every run (page_scripts)
 SCROLL_TOP = "scroll_top"  # set when the step changes: the next run scrolls the page back to the top
 BANK_PATH_ENV = "ROADMAP_BANK"
 MAX_NAME_CHARS = 80
@@ -270,7 +272,13 @@ def page_scripts(cookie: bool = True, scroll: bool = True) -> None:
     if scroll and st.session_state.pop(SCROLL_TOP, False):
         asks["scroll"] = "1"
     if asks:
-        page_action(**asks)
+        st.session_state[PAGE_ASK] = (secrets.token_hex(8), asks)
+    # The newest ask is drawn on every run, not only the one that made it: a run cut short by the next
+    # (a click during it, or a fragment's whole-page rerun) never reaches the screen, and a cookie asked
+    # for only there was lost. The browser carries out each nonce once.
+    if PAGE_ASK in st.session_state:
+        nonce, pending = st.session_state[PAGE_ASK]
+        page_action(nonce=nonce, **pending)
 
 
 # A workshop's own question bank -----------------------------------------------

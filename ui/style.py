@@ -69,11 +69,16 @@ def apply_page_style() -> None:
     st.html(PAGE_STYLE + PAGE_SCRIPT, unsafe_allow_javascript=True)
 
 
-def page_action(**asks: str) -> None:
+def page_action(nonce: str | None = None, **asks: str) -> None:
     """Ask PAGE_SCRIPT to do something once in the browser: cookie="name=value; ..." (several on lines
     of their own), scroll="1" (to the
-    top, folding the sidebar on a phone), focus="<container key>" (its first text box)."""
+    top, folding the sidebar on a phone), focus="<container key>" (its first text box).
+
+    The browser carries out each nonce once. Pass a nonce of your own to draw the same ask on every run
+    until it changes: a run whose elements never reach the screen (a fragment's run cut short by a
+    whole-page rerun) then cannot lose it."""
+    nonce = nonce or secrets.token_hex(8)
     attributes = " ".join(f'data-{name}="{html.escape(value, quote=True)}"' for name, value in asks.items())
     # PAGE_SCRIPT again, for a page that has no style element (its guard makes it install once).
-    st.html(f'<div hidden data-roadmap-nonce="{secrets.token_hex(8)}" {attributes}></div>{PAGE_SCRIPT}',
+    st.html(f'<div hidden data-roadmap-nonce="{html.escape(nonce, quote=True)}" {attributes}></div>{PAGE_SCRIPT}',
             unsafe_allow_javascript=True)

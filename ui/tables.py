@@ -16,6 +16,8 @@ Layout: a row is an st.columns of its cells, which Streamlit stacks under 640 px
 
 from __future__ import annotations
 
+import secrets
+
 import streamlit as st
 
 from roadmap.bank import Question
@@ -80,8 +82,9 @@ def _clear(question: Question, gen: int, editing: bool) -> None:
 
 
 def _focus_again(question: Question, gen: int) -> None:
-    key = _key(gen, question.id, "focus")
-    st.session_state[key] = st.session_state.get(key, 0) + 1
+    # A fresh nonce each time: a counter would start again at 1 in a new session, in a tab whose
+    # page script has already carried out "1".
+    st.session_state[_key(gen, question.id, "focus")] = secrets.token_hex(8)
 
 
 def _on_add(question: Question, gen: int) -> None:
@@ -195,10 +198,10 @@ def render_table(question: Question, label: str, drawing: Drawing) -> str:
             st.form_submit_button("Add row", type="primary", icon=":material/add:", on_click=_on_add,
                                   args=(question, gen), disabled=read_only())
     with st.container(key=f"tfocus-{gen}-{question.id}"):
-        nonce = st.session_state.get(_key(gen, question.id, "focus"))
-        if nonce and st.session_state.get(_key(gen, question.id, "focused")) != nonce:
-            st.session_state[_key(gen, question.id, "focused")] = nonce
-            page_action(focus=form)
+        # Drawn on every run until the next row: the fragment's run that adds a row is often cut short by
+        # a whole-page rerun (the progress changed), and an ask drawn only once was lost with it.
+        if nonce := st.session_state.get(_key(gen, question.id, "focus")):
+            page_action(nonce=nonce, focus=form)
     editing = st.session_state.get(_key(gen, question.id, "editing"))
     with st.container(key=f"trows-{gen}-{question.id}"):
         if not rows:
