@@ -1,11 +1,12 @@
 """A bare Streamlit page with the elements of a planner step, for bench_browser.py to time beside the
 planner: a sidebar of step buttons, a heading, four rated actions with notes, a long answer that saves
-to SQLite on change, and a one-row-at-a-time table form. No planner code."""
+to SQLite on change, and a one-row-at-a-time table form with its rows shown as one table. No planner code."""
 
 import os
 import sqlite3
 import time
 
+import pandas as pd
 import streamlit as st
 
 DB = os.environ.get("BARE_DB", "/tmp/bare_surface.sqlite3")
@@ -55,8 +56,11 @@ with st.container(border=True):
         for c in ("a", "b", "c", "d"):
             st.text_input(f"Column {c}", key=f"cell:{c}")
         st.form_submit_button("Add row", on_click=on_row)
-    for i, row in enumerate(st.session_state.get("rows", [])):
-        with st.container(border=True):
-            for cell, c in zip(st.columns(4), row):
-                cell.markdown(row[c])
-            st.button(f"Delete row {i + 1}", key=f"del:{i}")
+    rows = st.session_state.get("rows", [])
+    with st.container(key="rows"):
+        if rows:
+            st.table(pd.DataFrame(rows, index=[str(i + 1) for i in range(len(rows))]))
+            with st.container(horizontal=True, vertical_alignment="bottom"):
+                picked = st.selectbox("Row to change or delete", list(range(len(rows))), index=None, width=320)
+                st.button("Change this row", disabled=picked is None)
+                st.button("Delete this row", disabled=picked is None)

@@ -80,10 +80,9 @@ def _question_spec(bank: Bank, plan: Plan, q) -> list[dict]:
     elif q.kind == "table":
         columns = [c.id for c in q.columns]
         rows = [{c: str(r.get(c, "")) for c in columns} for r in (saved or [])]
-        spec += [{"kind": "write", "label": label},
+        spec += [{"kind": "markdown", "label": label},
                  {"kind": "table", "label": label, "columns": columns, "labels": [c.label for c in q.columns],
-                  "rows": rows},
-                 {"kind": "caption", "label": "To add a row, type in the empty last row."}]
+                  "rows": rows, "key": f"t-{q.id}"}]
     elif q.kind == "decision":
         saved = saved or {}
         spec.append({"kind": "radio", "label": label, "options": [p.id for p in q.poles],
@@ -144,12 +143,29 @@ def draw(items, prefix):
         elif kind == "checkbox":
             st.session_state.setdefault(key, item["value"])
             st.checkbox(label, key=key)
-        elif kind == "table":
-            st.write(label)
-            st.data_editor(pd.DataFrame(item["rows"], columns=item["columns"], dtype="string"), key=key,
-                           num_rows="dynamic", hide_index=True, width="stretch",
-                           column_config={c: st.column_config.TextColumn(l, max_chars=100_000)
-                                          for c, l in zip(item["columns"], item["labels"])})
+        elif kind == "table":  # as ui/tables.py draws a table question: a form, the rows, a paste box
+            with st.form(key + "form"):
+                st.markdown("**Add a row**")
+                labels = item["labels"]
+                for start in range(0, len(labels), 2):
+                    for place, column in zip(st.columns(2), labels[start:start + 2]):
+                        place.text_input(column, key=key + "cell" + column, max_chars=100_000)
+                st.form_submit_button("Add row", type="primary")
+            with st.container(key=key + "rows"):
+                if item["rows"]:
+                    st.table(pd.DataFrame([[r[c] for c in item["columns"]] for r in item["rows"]], columns=labels,
+                                          index=[str(n + 1) for n in range(len(item["rows"]))]))
+                    with st.container(horizontal=True, vertical_alignment="bottom"):
+                        picked = st.selectbox("Row to change or delete", list(range(len(item["rows"]))),
+                                              index=None, key=key + "pick", width=320)
+                        st.button("Change this row", key=key + "change", disabled=picked is None)
+                        st.button("Delete this row", key=key + "delete", disabled=picked is None)
+                else:
+                    st.caption("No rows yet.")
+            with st.expander("Paste rows from a spreadsheet"):
+                with st.form(key + "paste", border=False):
+                    st.text_area("Rows copied from a spreadsheet", key=key + "pastebox", height=120)
+                    st.form_submit_button("Add the pasted rows")
         elif kind == "write":
             st.write(label)
         elif kind == "caption":

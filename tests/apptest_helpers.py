@@ -98,6 +98,21 @@ def add_table_row(at: AppTest, question_id: str, row: dict[str, str]) -> AppTest
     return run(at)
 
 
+def row_action(at: AppTest, question_id: str, row: int, action: str) -> AppTest:
+    """Choose row (counted from 1) in a table question's "Row to change or delete" box, then press
+    action ("Change this row" or "Delete this row")."""
+    at.selectbox(key=key(at, question_id, "pick")).set_value(row - 1)
+    run(at)
+    form_button(at, question_id, action).click()
+    return run(at)
+
+
+def tables_shown(at: AppTest) -> list[list[str]]:
+    """Every row of every table of rows on the page, each cell as a reader sees it (the table renders
+    markdown, so the page escapes a person's text; the escapes are taken out again here)."""
+    return [[as_read(str(cell)) for cell in row] for t in at.table for row in t.value.itertuples(index=False)]
+
+
 def form_button(at: AppTest, question_id: str, label: str):
     """The button labelled label among a table question's buttons (its forms' and its rows')."""
     prefix = key(at, question_id)

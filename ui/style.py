@@ -12,18 +12,25 @@ PAGE_STYLE = """
 <style>
 /* Streamlit draws captions grey at 60% opacity, 2.7:1 on white; WCAG AA asks 4.5:1 */
 [data-testid="stCaptionContainer"] { color: #5c6269; opacity: 1; }
-[class*="st-key-trow-"] p, [class*="st-key-thead-"] p { overflow-wrap: anywhere; }
-[class*="st-key-thead-"] { padding: 0 1rem; }
 /* "Press Enter to submit form" sits over the box: a tap on it must still reach the box */
 [data-testid="InputInstructions"] { pointer-events: none; }
-[class*="st-key-trow-"] [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]) { display: none; }
+/* A table question's rows: long cells wrap; on a phone each row is a card, each cell under its own label
+   (ui.tables puts the labels in, a rule a column) */
+[class*="st-key-trows-"] td p { overflow-wrap: anywhere; }
 /* The step list to jump from, at the top of the page, only where the sidebar is folded away */
 .st-key-stepbar [data-testid="stMarkdownContainer"] p { margin-bottom: 0; }
 @media (min-width: 769px) { .st-key-stepjump { display: none; } }
 @media (max-width: 640px) {
-  [class*="st-key-thead-"] { display: none; }
-  [class*="st-key-trow-"] [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]) { display: block; }
-  [class*="st-key-trow-"] [data-testid="stColumn"] { gap: 0.25rem; }
+  [class*="st-key-trows-"] table thead { display: none; }
+  [class*="st-key-trows-"] table, [class*="st-key-trows-"] table tbody, [class*="st-key-trows-"] table tr,
+  [class*="st-key-trows-"] table td, [class*="st-key-trows-"] table tbody th { display: block; width: auto; }
+  [class*="st-key-trows-"] table { border: none; }
+  [class*="st-key-trows-"] table tbody tr { border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem;
+    margin: 0 0 0.5rem; padding: 0.25rem 0.75rem; }
+  [class*="st-key-trows-"] table tbody th, [class*="st-key-trows-"] table td { border: none; padding: 0.2rem 0; }
+  [class*="st-key-trows-"] table tbody th { font-weight: 600; color: inherit; }
+  [class*="st-key-trows-"] table tbody th::before { content: "Row "; }
+  [class*="st-key-trows-"] table td::before { display: block; font-size: 0.875rem; color: #5c6269; }
 }
 </style>
 """
