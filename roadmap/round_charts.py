@@ -9,7 +9,6 @@ so the chart reads in black and white and on a projector.
 
 from __future__ import annotations
 
-import io
 import textwrap
 
 import plotly.graph_objects as go
@@ -17,6 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .bank import Bank
+from .charts import chart_text, level_axis, png_bytes
 from .scoring import AreaScore, scored_levels
 from .text import plotly_literal
 
@@ -42,6 +42,7 @@ def _grey(index: int, count: int) -> str:
     return f"#{value:02x}{value:02x}{min(value + 18, 255):02x}"
 
 
+@chart_text
 def draw_rounds_chart(by_round: RoundScores, bank: Bank, dpi: int = PRINT_DPI) -> bytes:
     """Return the chart as PNG bytes, 6.5 inches wide: per area a group of bars, one per round, oldest first."""
     levels = scored_levels(bank)
@@ -76,16 +77,12 @@ def draw_rounds_chart(by_round: RoundScores, bank: Bank, dpi: int = PRINT_DPI) -
                     edgecolor=_EDGE, linewidth=0.8, zorder=2)
     ax.set_ylim(max(y - 1.2, 1), -1.4)
     ax.set_xlim(bottom, top + 0.9)  # room after the longest bar for its words
-    ax.set_xticks([lv.value for lv in levels], [f"{lv.value}\n{lv.label}" for lv in levels], fontsize=7.5)
+    level_axis(ax, [lv.value for lv in levels], [f"{lv.value}\n{lv.label}" for lv in levels], fontsize=7.5)
     ax.set_yticks([])
-    ax.grid(axis="x", color="#999999", linewidth=0.6, linestyle=":", zorder=0)
-    ax.set_axisbelow(True)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     figure.suptitle(CHART_TITLE, x=0.02, y=1 - 0.1 / height, ha="left", va="top", fontsize=9.5, fontweight="bold")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, facecolor="white", pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
+    return png_bytes(figure, dpi)
 
 
 def build_rounds_figure(by_round: RoundScores, bank: Bank, whose: str = "the team's self-assessment") -> go.Figure:

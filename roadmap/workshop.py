@@ -38,6 +38,7 @@ from matplotlib.figure import Figure
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from .charts import chart_text, level_axis, png_bytes, row_labels
 from .bank import Bank, Question, load_bank_text
 from .document import DocumentOptions, build_plan_document, to_docx_bytes
 from .join_cards import build_code_roster, build_join_cards  # noqa: F401 - the pages and CLI import them here
@@ -563,6 +564,7 @@ def combined_alt_text(combined: Sequence[CombinedArea]) -> str:
             "level of its rated actions; the bar is the mean of the teams, a dot marks each team. " + " ".join(parts))
 
 
+@chart_text
 def draw_combined_chart(combined: Sequence[CombinedArea], dpi: int = 200) -> bytes:
     """Return the combined chart as a PNG for the summary document (matplotlib's object API, no pyplot).
 
@@ -595,21 +597,16 @@ def draw_combined_chart(combined: Sequence[CombinedArea], dpi: int = 200) -> byt
         ax.text(x - 0.015 * span if inside else x + 0.015 * span, i, figure_text, va="center", ha="right" if inside else "left",
                 fontsize=9, fontweight="bold", color=_TEXT_COLOUR, zorder=5, parse_math=False,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.2})
-    ax.set_yticks(list(rows), labels, fontsize=7.5, parse_math=False)
+    row_labels(ax, list(rows), labels, fontsize=7.5)
     ax.set_ylim(len(combined) - 0.5, -0.5)
     ax.set_xlim(bottom, top)
-    if levels:
-        ax.set_xticks([lv.value for lv in levels], [f"{lv.value}\n{lv.label}" for lv in levels])
-    ax.set_xlabel("Mean readiness level (bar: mean of the teams; circle: one team)", fontsize=7.5)
-    ax.tick_params(axis="x", labelsize=7.5)
-    ax.grid(axis="x", color="#999999", linewidth=0.6, linestyle=":", zorder=0)
-    ax.set_axisbelow(True)
+    level_axis(ax, [lv.value for lv in levels], [f"{lv.value}\n{lv.label}" for lv in levels], fontsize=7.5)
+    # Under the levels' two lines of names (no tick labels for matplotlib to measure: see charts.level_axis)
+    ax.set_xlabel("Mean readiness level (bar: mean of the teams; circle: one team)", fontsize=7.5, labelpad=28)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     figure.suptitle(COMBINED_TITLE, x=0.02, ha="left", fontsize=9.5, fontweight="bold")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-    return buffer.getvalue()
+    return png_bytes(figure, dpi)
 
 
 # Reading a team's plan -------------------------------------------------------------------------------

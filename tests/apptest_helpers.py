@@ -26,6 +26,14 @@ def database_url(tmp_path, monkeypatch):
     return url
 
 
+@pytest.fixture
+def store(database_url):
+    """The store the app under test uses (its DATABASE_URL), for a test to set up or read back."""
+    opened = Store(database_url)
+    yield opened
+    opened.close()
+
+
 def as_read(markdown: str) -> str:
     """Return markdown the page escaped (`text.markdown_literal`) as a reader sees it: the backslashes gone."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)

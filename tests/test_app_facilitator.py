@@ -16,18 +16,11 @@ from roadmap.store import Store
 
 from ui.member import ADD_ME
 
-from .apptest_helpers import button, database_url, key, new_app, open_with_code, run  # noqa: F401
+from .apptest_helpers import button, database_url, key, new_app, open_with_code, run, store  # noqa: F401
 
 PASSPHRASE = "blue heron at the lake"
 FACILITATOR_PAGE = "app_pages/facilitator.py"
 TEAM_RATINGS_PAGE = "app_pages/consensus.py"
-
-
-@pytest.fixture
-def store(database_url):
-    opened = Store(database_url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

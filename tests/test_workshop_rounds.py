@@ -13,21 +13,13 @@ from docx import Document
 
 from roadmap.plan import Rating
 from roadmap.rounds import rating_key
-from roadmap.store import Store
 from roadmap.workshop import build_collect_zip
 from roadmap.workshop_rounds import SECTION_TITLE, combined_by_round, team_change_table, team_rounds
 
-from .apptest_helpers import button, database_url, run  # noqa: F401
+from .apptest_helpers import button, database_url, run, store  # noqa: F401
 from .test_app_facilitator import PASSPHRASE, sign_in
 
 DAY = dt.date(2026, 10, 1)
-
-
-@pytest.fixture
-def store(database_url):
-    opened = Store(database_url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
