@@ -33,6 +33,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from roadmap.bank import Bank, load_bank  # noqa: E402
 from roadmap.charts import build_readiness_figure  # noqa: E402
 from roadmap.plan import Plan, progress  # noqa: E402
+from roadmap.rounds import review_count  # noqa: E402
 from roadmap.sample import sample_plan  # noqa: E402
 from roadmap.scoring import score_areas  # noqa: E402
 
@@ -50,6 +51,7 @@ def _sidebar_spec(bank: Bank, plan: Plan) -> list[dict]:
     return ([{"kind": "markdown", "label": "**Teacher leadership plan**"}, {"kind": "text", "label": plan.district.name},
              {"kind": "progress", "label": "80% answered and rated"}]
             + [{"kind": "button", "label": t} for t in titles]
+            + ([{"kind": "progress", "label": review_count(plan).label}] if review_count(plan).carried else [])
             + [{"kind": "markdown", "label": "[Team ratings: rate alone, then agree](#)"},
                {"kind": "expander", "label": "Resume code", "items": [
                    {"kind": "caption", "label": "Anyone with this code can open and edit the plan."},
@@ -97,21 +99,37 @@ def _question_spec(bank: Bank, plan: Plan, q) -> list[dict]:
     return spec
 
 
+def _review_mark(plan: Plan, key: str) -> list[dict]:
+    """Under an answer or rating carried into this round and not yet reviewed: a caption and "Still true"."""
+    if key not in plan.round.unreviewed:
+        return []
+    return [{"kind": "caption", "label": ":material/history: Not yet reviewed this round: confirm it, or change it above."},
+            {"kind": "button", "label": "Still true"}]
+
+
 def _area_spec(bank: Bank, plan: Plan, number: int) -> list[dict]:
     """Return the elements step `number` draws, with the values plan gives its widgets."""
     area = bank.areas[number - 1]
-    spec: list[dict] = [{"kind": "write", "label": area.summary},
+    # What the planner shows above every step: the step bar (where you are, when it was saved, the progress,
+    # a step list for phones) and, until answered, who is working on this device.
+    spec: list[dict] = [{"kind": "stepbar", "label": f"**{number}. {area.title}** · step {number + 1} of 6"},
+                        {"kind": "whoform", "label": "Who is working on this device? Your name (optional)"},
+                        {"kind": "write", "label": area.summary},
                         {"kind": "subheader", "label": "Readiness on the high-impact actions"},
                         {"kind": "caption", "label": "The report's high-impact actions for this area."}]
     for action in area.actions:
         rating = plan.ratings.get(action.id)
+        source = bank.sources_by_id.get(action.source)
         spec.append({"kind": "group", "label": "", "items": [
             {"kind": "radio", "label": f"Readiness: {action.text}", "options": [lv.id for lv in bank.levels],
              "captions": [lv.descriptor for lv in bank.levels], "value": rating.level if rating else None,
-             "horizontal": True},
-            {"kind": "text_input", "label": "Evidence or note (optional)", "value": rating.note if rating else ""}]})
+             "horizontal": True}]
+            + ([{"kind": "caption", "label": source.label}] if source is not None and not source.own else [])
+            + [{"kind": "text_input", "label": "Evidence or note (optional)", "value": rating.note if rating else ""}]
+            + _review_mark(plan, f"r:{action.id}")})
     spec.append({"kind": "subheader", "label": "Questions"})
-    spec += [{"kind": "group", "label": "", "items": _question_spec(bank, plan, q)} for q in area.questions]
+    spec += [{"kind": "group", "label": "", "items": _question_spec(bank, plan, q) + _review_mark(plan, f"q:{q.id}")}
+             for q in area.questions]
     return spec + [{"kind": "divider", "label": ""}, {"kind": "back_next", "label": ""}]
 
 
@@ -143,6 +161,19 @@ def draw(items, prefix):
         elif kind == "checkbox":
             st.session_state.setdefault(key, item["value"])
             st.checkbox(label, key=key)
+        elif kind == "stepbar":
+            with st.container():
+                st.markdown(label)
+                st.markdown(":material/cloud_done: Saved 10:42 · every change is saved as you go")
+                st.progress(0.8, text="80% of the plan answered and rated")
+                st.selectbox("Go to step", list(range(6)), index=4, key=key)
+        elif kind == "whoform":
+            with st.form(key, border=True):
+                st.text_input(label, key=key + "name", max_chars=80)
+                st.caption("Shown beside your changes in the version history, so the team knows who wrote what.")
+                with st.container(horizontal=True):
+                    st.form_submit_button("Save my name", type="primary")
+                    st.form_submit_button("Not now")
         elif kind == "table":  # as ui/tables.py draws a table question: a form, the rows, a paste box
             with st.form(key + "form"):
                 st.markdown("**Add a row**")
@@ -155,6 +186,9 @@ def draw(items, prefix):
                 if item["rows"]:
                     st.table(pd.DataFrame([[r[c] for c in item["columns"]] for r in item["rows"]], columns=labels,
                                           index=[str(n + 1) for n in range(len(item["rows"]))]))
+                    st.html("<style>@media (max-width: 640px) { "  # each cell's label on a phone's card
+                            + "".join(f'.st-key-{key}rows td:nth-of-type({n}):before {{ content: "{c}"; }}'
+                                      for n, c in enumerate(labels, start=1)) + " }</style>")
                     with st.container(horizontal=True, vertical_alignment="bottom"):
                         picked = st.selectbox("Row to change or delete", list(range(len(item["rows"]))),
                                               index=None, key=key + "pick", width=320)
@@ -216,6 +250,7 @@ if {folder!r} not in sys.path:
 from {module} import SIDEBAR, SPEC, draw
 
 st.set_page_config(page_title="Riverbend Unified School District · Teacher leadership plan")
+st.html("<style>[data-testid=stCaptionContainer] {{ color: #5c6269; }}</style>")  # the planner's page style
 status_line = st.empty()
 st.header({header!r})
 draw(SPEC, "m")
@@ -327,7 +362,7 @@ def _text_change(key_of):
 
 def run(runs: int = 200, rounds: int = 1) -> list[Figure]:
     bank = load_bank()
-    plan = sample_plan(bank)
+    plan = sample_plan(bank, rounds=rounds) if rounds > 1 else sample_plan(bank)  # the bare pages show the same
     area = bank.areas[HEAVY_AREA - 1]
     question = next(q for q in area.questions if q.kind == "text")
     with tempfile.TemporaryDirectory() as folder:
@@ -338,7 +373,7 @@ def run(runs: int = 200, rounds: int = 1) -> list[Figure]:
             from roadmap.store import Store
 
             store = Store(os.environ["DATABASE_URL"])
-            code = store.create_plan(sample_plan(bank, rounds=rounds), who="bench").code
+            code = store.create_plan(plan, who="bench").code
             store.close()
 
         def widget(at: AppTest) -> str:

@@ -16,6 +16,7 @@ action's evidence note): not names, codes or table cells.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 
@@ -26,6 +27,7 @@ from roadmap.bank import Area, Bank
 from .state import plan_session
 
 
+@functools.lru_cache(maxsize=512)  # every run hashes every saved box on the step; a long answer is 100,000 loops
 def text_hash(text: str) -> str:
     """Return the 32-bit FNV-1a hash of text's UTF-16 code units as 8 hex digits (the page's script
     computes the same over a box's value)."""

@@ -113,30 +113,46 @@ def draw_area(bank: Bank, area: Area, step: int) -> None:
         st.subheader("Readiness on the high-impact actions", anchor=False)
         st.caption("The report's high-impact actions for this area. For each, choose where your district "
                    "stands today; the level descriptions are under each choice.")
-        for action in area.actions:
-            _action_alone(action, bank, drawing)
+        _actions_alone(area.actions, bank, drawing)
     if area.questions:
         st.subheader("Questions", anchor=False)
-        for question in area.questions:
-            _question_alone(question, bank, drawing)
+        for group in question_groups(area.questions):
+            _questions_alone(group, bank, drawing)
 
 
-# Each action and question is a fragment: a change to it reruns it alone, not the whole step (about 40
-# widgets and the sidebar). When the change moves what the rest of the page shows (the counts, the
+# The actions are one fragment, each table question one, and the questions between tables one each run:
+# a change reruns its fragment alone, not the whole step (about 40 widgets and the sidebar). Fewer,
+# larger fragments because each costs every whole-page run a copy of Streamlit's drawing state. When the change moves what the rest of the page shows (the counts, the
 # saved time), the fragment asks for the whole page (`rerun_page_if_outside_changed`).
 
 
 @st.fragment
-def _action_alone(action, bank: Bank, drawing: Drawing) -> None:
-    with st.container(border=True):
-        render_action(action, bank, drawing)
+def _actions_alone(actions, bank: Bank, drawing: Drawing) -> None:
+    """The area's actions, one fragment for all: a rating reruns the four of them (a few ms), and each
+    fragment costs every whole-page run a copy of Streamlit's drawing state."""
+    for action in actions:
+        with st.container(border=True):
+            render_action(action, bank, drawing)
     rerun_page_if_outside_changed(bank)
 
 
+def question_groups(questions: list) -> list[list]:
+    """The area's questions in the fragments they are drawn in, in order: a table question alone (a row
+    added reruns its table only), and each run of other questions between tables together."""
+    groups: list[list] = []
+    for question in questions:
+        if question.kind == "table" or not groups or groups[-1][-1].kind == "table":
+            groups.append([question])
+        else:
+            groups[-1].append(question)
+    return groups
+
+
 @st.fragment
-def _question_alone(question, bank: Bank, drawing: Drawing) -> None:
-    with st.container(border=True):
-        render_question(question, bank, drawing)
+def _questions_alone(questions, bank: Bank, drawing: Drawing) -> None:
+    for question in questions:
+        with st.container(border=True):
+            render_question(question, bank, drawing)
     rerun_page_if_outside_changed(bank)
 
 

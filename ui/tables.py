@@ -246,9 +246,9 @@ def render_table(question: Question, label: str, drawing: Drawing) -> str:
             _fields(question, gen, editing=False)
             st.form_submit_button("Add row", type="primary", icon=":material/add:", on_click=_on_add,
                                   args=(question, gen), disabled=read_only())
-    with st.container(key=f"tfocus-{gen}-{question.id}"):
-        # Drawn on every run until the next row: the fragment's run that adds a row is often cut short by
-        # a whole-page rerun (the progress changed), and an ask drawn only once was lost with it.
+        # After the form, so its coming never moves the form. Drawn on every run until the next row: the
+        # fragment's run that adds a row is often cut short by a whole-page rerun (the progress changed),
+        # and an ask drawn only once was lost with it.
         if nonce := st.session_state.get(_key(gen, question.id, "focus")):
             page_action(nonce=nonce, focus=form)
     editing = st.session_state.get(_key(gen, question.id, "editing"))
