@@ -30,7 +30,7 @@ from ui.facilitator_session import (
     FACILITATOR, FACILITATOR_KEY, NEW_CODES, flush_facilitator_cookie, resume_from_device, sign_out, signed_in,
 )
 from ui.state import client, current_bank, notify, show_notice, store, store_problem, store_safe
-from ui.workshop_rounds import draw_new_round, draw_over_time
+from ui.workshop_rounds import changes_stamp, draw_new_round, draw_over_time
 
 PUBLIC_URL = "_fac:public_url"
 REFRESH_SECONDS = 5
@@ -256,7 +256,7 @@ def draw_dashboard(workshop_id: str, bank) -> None:
         + ([f"Over time ({rounds} rounds)"] if rounds > 1 else []))
     for tab in over_time:
         with tab:
-            draw_over_time(workshop_id, bank, "_fac:rounds")
+            draw_over_time(workshop_id, bank, "_fac:rounds", stamp=changes_stamp(rounds, rows))
     with room_tab:
         st.dataframe(room_frame(rows), hide_index=True, width="stretch", column_config={
             "Progress": st.column_config.ProgressColumn("Progress", min_value=0, max_value=100, format="%d%%")})

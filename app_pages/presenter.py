@@ -20,7 +20,7 @@ from roadmap.workshop import (
 )
 from ui.facilitator_session import FACILITATOR, flush_facilitator_cookie, resume_from_device
 from ui.state import current_bank, store, store_problem
-from ui.workshop_rounds import draw_over_time
+from ui.workshop_rounds import changes_stamp, draw_over_time
 
 REFRESH_SECONDS = 5
 VIEWS = ("Combined picture", "Heat map", "Where members disagree")
@@ -77,7 +77,8 @@ def draw_view() -> None:
         page = page_col.selectbox("Page", list(range(1, count + 1)), key=f"{PAGE}:{view}",
                                   format_func=lambda p: f"Page {p} of {count}", label_visibility="collapsed")
     if view == OVER_TIME:
-        draw_over_time(workshop_id, bank, "_pres:rounds", names=labels, ask=False, each_team=False)
+        draw_over_time(workshop_id, bank, "_pres:rounds", names=labels, ask=False, each_team=False,
+                       stamp=changes_stamp(rounds, rows))
     elif view == VIEWS[0]:
         combined = combined_areas(bank, rows)
         st.plotly_chart(presenter_combined(combined), config=CHART_CONFIG, theme=None, width="content",

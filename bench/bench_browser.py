@@ -1,5 +1,8 @@
 """What a team waits for in a real browser: one Chromium on the real server with the sample plan open,
-beside a bare Streamlit page with the same elements served the same way (bench/bare_surface.py).
+beside bare Streamlit pages with the same elements served the same way: for a step change, one drawing
+the sample plan's steps 1-4 with the widgets and values the planner draws (bench_pages' specs); for the
+load, the saved text and the added row, bench/bare_surface.py. Step changes start after one visit to each
+step, on both (the first visit loads each kind of element's code into the page, once a session).
 
 Each figure is the median and 95th percentile of 20: a cold first load to an interactive start page; a
 step change to its heading visible; a text change (leaving the box) to the run that says "Saved" reaching
@@ -12,6 +15,7 @@ receives Streamlit's script_finished message on the websocket, plus one animatio
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import signal
@@ -23,6 +27,10 @@ import urllib.request
 from pathlib import Path
 
 from _common import ROOT, Figure, free_port, machine, median, percentile, report
+from bench_pages import BARE_MODULE, _area_spec, _sidebar_spec
+
+from roadmap.bank import load_bank
+from roadmap.sample import sample_plan
 
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -103,6 +111,10 @@ def measure_planner(browser, url: str, runs: int) -> dict[str, list[float]]:
     idle(page)
     sidebar = page.locator("[data-testid=stSidebar]")
     titles = {1: "1. Design for impact", 2: "2. Know the context", 3: "3. Define the measures", 4: "4. Build strategically"}
+    for number in (1, 2, 3, 4):  # warm-up: the first visit loads each kind of element's code into the page
+        sidebar.get_by_role("button", name=re.compile(rf"^(✓ )?{number}\. ")).click()
+        page.get_by_role("heading", name=titles[number]).wait_for()
+        idle(page)
     for n in range(runs):
         number = 1 + n % 4
         button = sidebar.get_by_role("button", name=re.compile(rf"^(✓ )?{number}\. "))
@@ -133,7 +145,72 @@ def measure_planner(browser, url: str, runs: int) -> dict[str, list[float]]:
     return out
 
 
-def measure_bare(browser, url: str, runs: int) -> dict[str, list[float]]:
+def measure_bare_steps(browser, url: str, runs: int) -> list[float]:
+    """Step changes on the bare page that draws the sample plan's steps 1-4 with the planner's elements."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(url)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    sidebar.get_by_role("button", name=re.compile(r"^1\. ")).wait_for(timeout=60_000)
+    idle(page)
+    titles = {n: f"{n}. {area.title}" for n, area in enumerate(load_bank().areas, start=1)}
+    times = []
+    for n in range(4 + runs):  # the first four are the warm-up, as on the planner
+        number = 1 + n % 4
+        took = timed(sidebar.get_by_role("button", name=titles[number]).click,
+                     lambda: page.get_by_role("heading", name=titles[number]).wait_for())
+        if n >= 4:
+            times.append(took)
+        idle(page)
+    context.close()
+    return times
+
+
+def write_bare_steps(folder: Path) -> str:
+    """Write a bare Streamlit app drawing the sample plan's steps 1-4 with the elements the planner draws
+    (bench_pages' specs: the same widgets with the same values, no planner code); return its path."""
+    bank, plan = load_bank(), sample_plan(load_bank())
+    (folder / "bare_draw.py").write_text(BARE_MODULE.replace("{spec!r}", "[]").replace("{sidebar!r}", "[]"),
+                                         encoding="utf-8")
+    steps = {n: {"title": f"{n}. {area.title}", "items": _area_spec(bank, plan, n)}
+             for n, area in enumerate(bank.areas, start=1)}
+    (folder / "bare_steps.json").write_text(json.dumps({"steps": steps, "sidebar": [
+        item for item in _sidebar_spec(bank, plan)[3:] if item["kind"] != "button"]}),
+                                            encoding="utf-8")
+    app = folder / "bare_steps.py"
+    app.write_text(BARE_STEPS_APP.format(folder=str(folder)), encoding="utf-8")
+    return str(app)
+
+
+BARE_STEPS_APP = """
+import json
+import sys
+
+import streamlit as st
+
+sys.path.insert(0, {folder!r})
+from bare_draw import draw
+
+with open({folder!r} + "/bare_steps.json", encoding="utf-8") as f:
+    SPEC = json.load(f)
+st.session_state.setdefault("step", "1")
+with st.sidebar:
+    st.markdown("**Teacher leadership plan**")
+    st.progress(0.8, text="80% answered and rated")
+    st.button("Your team", key="nav0", width="stretch")
+    for number, step in SPEC["steps"].items():
+        st.button(step["title"], key="nav" + number, width="stretch",
+                  type="primary" if number == st.session_state["step"] else "secondary",
+                  on_click=st.session_state.update, kwargs={{"step": number}})
+    st.button("Review and export", key="nav5", width="stretch")
+    draw(SPEC["sidebar"], "s")
+step = st.session_state["step"]
+st.header(SPEC["steps"][step]["title"], anchor=False)
+draw(SPEC["steps"][step]["items"], "m" + step)
+"""
+
+
+def measure_bare(browser, url: str, steps_url: str, runs: int) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {"load": [], "step": [], "saved": [], "row": []}
     for _ in range(runs):
         context = browser.new_context(viewport={"width": 1280, "height": 800})
@@ -146,12 +223,7 @@ def measure_bare(browser, url: str, runs: int) -> dict[str, list[float]]:
     page.goto(url)
     page.get_by_label("A long answer").wait_for()
     idle(page)
-    sidebar = page.locator("[data-testid=stSidebar]")
-    for n in range(runs):
-        number = 1 + n % 4
-        out["step"].append(timed(sidebar.get_by_role("button", name=f"{number}. Step {number}").click,
-                                 lambda: page.get_by_role("heading", name=f"{number}. Step {number}").wait_for()))
-        idle(page)
+    out["step"] = measure_bare_steps(browser, steps_url, runs)
     box = page.get_by_label("A long answer")
     for n in range(runs):
         box.fill(f"Mathematics in grades 6-8, revision {n}")
@@ -185,15 +257,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         planner, planner_url = serve("app.py", {"DATABASE_URL": f"sqlite:///{Path(tmp) / 'roadmap.sqlite3'}"})
         bare, bare_url = serve("bench/bare_surface.py", {"BARE_DB": str(Path(tmp) / "bare.sqlite3")})
+        steps, steps_url = serve(write_bare_steps(Path(tmp)), {})
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
                     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
                 ours = measure_planner(browser, planner_url, args.runs)
-                theirs = measure_bare(browser, bare_url, args.runs)
+                theirs = measure_bare(browser, bare_url, steps_url, args.runs)
                 browser.close()
         finally:
-            for process in (planner, bare):
+            for process in (planner, bare, steps):
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
     figures = []

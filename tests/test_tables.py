@@ -44,3 +44,19 @@ def test_more_rows_than_a_table_holds_are_refused():
 def test_a_row_reads_as_labelled_cells_without_the_empty_ones():
     row = {"source": "Title II", "amount": "", "status": "Applied", "notes": None}
     assert row_as_text(row, COLUMNS, LABELS) == "Funding source: Title II · Status: Applied"
+
+
+def test_a_column_label_cannot_break_out_of_the_phone_cards_style(bank):
+    """A bank's column label goes into the page's style as a CSS string (each cell's label on a phone): quotes,
+    backslashes, line breaks and a closing style tag stay text inside the string."""
+    from ui.tables import _card_labels
+
+    table = next(q for q in bank.questions.values() if q.kind == "table")
+    hostile = table.columns[0].model_copy(update={"label": 'Cost "per" post\\ </style><script>alert(1)</script>\nnext'})
+    question = table.model_copy(update={"columns": [hostile, *table.columns[1:]]})
+    style = _card_labels(question, "trows-1-q")
+    assert style.startswith("<style>") and style.count("</style>") == 1 and style.endswith("</style>")
+    assert "<script>" not in style and "\n" not in style
+    first = style.split("content: ", 1)[1].split("; }", 1)[0]
+    assert first.startswith('"Cost \\22 per\\22  post\\5c  \\3c /style\\3e ')  # each escaped as \hex and a space
+    assert first.count('"') == 2  # only the string's own quotes

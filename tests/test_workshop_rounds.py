@@ -125,3 +125,26 @@ def test_the_presenter_view_offers_the_rounds_once_there_are_two(store, created,
     assert [bar["name"] for bar in spec["data"]][-1] == "Spring 2027"
     assert list(at.table[0].value.columns)[-1] == "Spring 2027"
     assert not at.dataframe  # no table of every team on the projector
+
+
+def test_the_presenter_reads_every_plan_again_only_after_a_team_saves(store, created, bank, monkeypatch):
+    """The presenter redraws every few seconds; comparing the rounds reads every team's whole plan."""
+    from roadmap.store import Store
+
+    riverbend, _ = two_sessions(store, created)
+    reads = []
+    original = Store.workshop_plans
+    monkeypatch.setattr(Store, "workshop_plans", lambda self, workshop_id: reads.append(workshop_id)
+                        or original(self, workshop_id))
+    at = sign_in(created.code)
+    at.switch_page("app_pages/presenter.py")
+    run(at)
+    at.session_state["_pres:view"] = "Over time"
+    run(at)
+    run(at)  # a refresh with nothing new
+    assert len(reads) == 1
+    assert at.table[0].value.loc[bank.areas[0].title].iloc[-1] == "3.0"
+    rate(store, riverbend, "act-align-purpose", "established")
+    run(at)
+    assert len(reads) == 2  # a team saved: the comparison is read again, and shows the new rating
+    assert at.table[0].value.loc[bank.areas[0].title].iloc[-1] == "3.3"  # Riverbend (4 + 3) / 2, Lakeside 3: 3.25

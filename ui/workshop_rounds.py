@@ -58,15 +58,32 @@ def _comparison(workshop_id: str, bank: Bank, names: dict[str, str] | None = Non
     return teams, combined_by_round(bank, teams)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _comparison_since(workshop_id: str, stamp: tuple, names: tuple, _bank: Bank):
+    """_comparison, read again only when stamp changes (the rounds and every team's last save): the pages
+    redraw every few seconds, and the comparison reads every team's whole plan."""
+    return _comparison(workshop_id, _bank, dict(names))
+
+
+def changes_stamp(rounds: int, rows) -> tuple:
+    """What the comparison depends on, from what the dashboard reads anyway: the number of rounds and each
+    team's last save (rows: the dashboard's TeamRow list)."""
+    return rounds, tuple(sorted((r.team.plan_id, str(r.last_save)) for r in rows))
+
+
 def draw_over_time(workshop_id: str, bank: Bank, chart_key: str, names: dict[str, str] | None = None,
-                   ask: bool = True, each_team: bool = True) -> None:
+                   ask: bool = True, each_team: bool = True, stamp: tuple | None = None) -> None:
     """The workshop's rounds compared: the combined chart, its table, and each team's first round to its latest.
     ask: draw only after a toggle (the dashboard refreshes itself, and this reads every plan). each_team: add
-    the table of every team (not on the projector, which has no room for 30 rows)."""
+    the table of every team (not on the projector, which has no room for 30 rows). stamp (`changes_stamp`):
+    reuse the last comparison until it changes."""
     if ask and not st.toggle("Compare the rounds (reads every team's plan)", key=SHOW):
         st.caption("The workshop has more than one round. Turn this on to compare them.")
         return
-    teams, by_round = _comparison(workshop_id, bank, names)
+    if stamp is None:
+        teams, by_round = _comparison(workshop_id, bank, names)
+    else:
+        teams, by_round = _comparison_since(workshop_id, stamp, tuple(sorted((names or {}).items())), bank)
     st.plotly_chart(build_rounds_figure(by_round, bank, WHOSE), config={"displayModeBar": False}, theme=None,
                     key=chart_key)
     st.caption(markdown_literal(rounds_alt_text(by_round, WHOSE)))
