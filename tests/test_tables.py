@@ -60,3 +60,15 @@ def test_a_column_label_cannot_break_out_of_the_phone_cards_style(bank):
     first = style.split("content: ", 1)[1].split("; }", 1)[0]
     assert first.startswith('"Cost \\22 per\\22  post\\5c  \\3c /style\\3e ')  # each escaped as \hex and a space
     assert first.count('"') == 2  # only the string's own quotes
+
+
+def test_each_table_question_reruns_alone_and_the_questions_keep_the_banks_order(bank):
+    """A row added reruns its table's fragment only; the fragments together draw every question once, in order."""
+    from ui.steps import question_groups
+
+    for area in bank.areas:
+        groups = question_groups(list(area.questions))
+        assert [q.id for group in groups for q in group] == [q.id for q in area.questions]
+        assert all(len(group) == 1 for group in groups if any(q.kind == "table" for q in group))
+    kinds = [[q.kind for q in group] for group in question_groups(list(bank.areas[3].questions))]
+    assert len(kinds) < len(bank.areas[3].questions)  # the questions between tables share a fragment
