@@ -303,3 +303,11 @@ def test_team_members_are_saved_from_the_team_table(database_url):
     stored = Store(database_url).open_by_code(at.session_state["resume_code"])
     assert [(m.name, m.role) for m in stored.plan.district.team] == [
         ("Maria Delgado", "Assistant Superintendent"), ("Tom Becker", "Teacher")]
+
+
+def test_a_number_column_is_stored_as_a_number_and_shown_with_thousands(database_url, bank):
+    at = start_plan(new_app())
+    go_to(at, 2)
+    add_table_row(at, "q-funding", {"source": "Local levy", "year": "2027-28", "amount": "$40,000"})
+    assert stored_plan(database_url, at).answers["q-funding"][0]["amount"] == "40000"
+    assert ["Local levy", "2027-28", "40,000", "", ""] in tables_shown(at)

@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from roadmap.bank import Question
-from roadmap.plan import MAX_TABLE_ROWS, AnswerError
+from roadmap.plan import MAX_TABLE_ROWS, AnswerError, format_number, number_value
 from roadmap.store import PlanLockedError, StoreError
 from roadmap.tables import rows_from_pasted
 from roadmap.text import MAX_ANSWER_CHARS, TextTooLongError, excerpt, markdown_literal
@@ -189,6 +189,12 @@ def _card_labels(question: Question, box: str) -> str:
     return f"<style>@media (max-width: 640px) {{ {rules} }}</style>"
 
 
+def _shown(column, text: str) -> str:
+    """A cell as the table shows it: a number column's 12000 as 12,000, as the Word plan prints it."""
+    number = number_value(text) if column.type == "number" else None
+    return format_number(number) if number is not None else text
+
+
 def _row_name(question: Question, rows: list[dict[str, str]], index: int) -> str:
     first = next((rows[index][c.id] for c in question.columns if rows[index][c.id]), "")
     return f"Row {index + 1}: {excerpt(first, 50)}" if first else f"Row {index + 1}"
@@ -201,7 +207,7 @@ def _rows_shown(question: Question, gen: int, rows: list[dict[str, str]], box: s
     per cell, two buttons): a step with three tables drew 150 elements fewer and changes faster.
     Every cell goes through markdown_literal: st.table renders markdown, a person's text shows as typed.
     """
-    frame = pd.DataFrame([[markdown_literal(row[c.id]) for c in question.columns] for row in rows],
+    frame = pd.DataFrame([[markdown_literal(_shown(c, row[c.id])) for c in question.columns] for row in rows],
                          columns=_unique([markdown_literal(c.label) for c in question.columns]),
                          index=[str(n) for n in range(1, len(rows) + 1)])
     st.table(frame)
