@@ -196,10 +196,11 @@ def draw(items, prefix):
                         st.button("Delete this row", key=key + "delete", disabled=picked is None)
                 else:
                     st.caption("No rows yet.")
-            with st.expander("Paste rows from a spreadsheet"):
-                with st.form(key + "paste", border=False):
-                    st.text_area("Rows copied from a spreadsheet", key=key + "pastebox", height=120)
-                    st.form_submit_button("Add the pasted rows")
+            with st.expander("Paste rows from a spreadsheet", key=key + "pasteopen", on_change="rerun") as paste:
+                if paste.open:
+                    with st.form(key + "paste", border=False):
+                        st.text_area("Rows copied from a spreadsheet", key=key + "pastebox", height=120)
+                        st.form_submit_button("Add the pasted rows")
         elif kind == "write":
             st.write(label)
         elif kind == "caption":

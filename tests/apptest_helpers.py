@@ -115,6 +115,13 @@ def row_action(at: AppTest, question_id: str, row: int, action: str) -> AppTest:
     return run(at)
 
 
+def open_paste(at: AppTest, question_id: str) -> AppTest:
+    """Open a table question's "Paste rows from a spreadsheet" (its box is drawn only while it is open)."""
+    assert not [t for t in at.text_area if t.key == key(at, question_id, "paste")], "the paste box was drawn closed"
+    at.session_state[key(at, question_id, "pasteopen")] = True
+    return run(at)
+
+
 def tables_shown(at: AppTest) -> list[list[str]]:
     """Every row of every table of rows on the page, each cell as a reader sees it (the table renders
     markdown, so the page escapes a person's text; the escapes are taken out again here)."""

@@ -21,7 +21,7 @@ from roadmap.store import Store
 from roadmap.workshop import build_heatmap, dashboard_rows
 
 from .apptest_helpers import (  # noqa: F401
-    as_read, button, click, database_url, form_button, key, new_app, run, start_plan,
+    as_read, button, click, database_url, form_button, key, new_app, open_paste, run, start_plan,
 )
 from .conftest import BANK_TEXT, ROOT
 
@@ -235,6 +235,7 @@ def test_5000_rows_pasted_into_a_table_are_refused_quickly_in_plain_words(databa
     at = start_plan(new_app(), "Riverbend")
     at.button(key="_nav:3").click()
     run(at)
+    open_paste(at, "q-measures")
     at.text_area(key=key(at, "q-measures", "paste")).input("".join(f"M{n}\t1\t2\n" for n in range(5_000)))
     started = time.perf_counter()
     form_button(at, "q-measures", "Add the pasted rows").click()

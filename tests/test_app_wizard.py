@@ -11,7 +11,7 @@ from roadmap.scoring import score_areas
 from roadmap.store import Store
 
 from .apptest_helpers import (  # noqa: F401
-    add_table_row, button, database_url, form_button, go_to, key, new_app, open_with_code, row_action, run, session_of,
+    add_table_row, button, database_url, form_button, go_to, key, new_app, open_paste, open_with_code, row_action, run, session_of,
     start_plan, stored_plan, tables_shown,
 )
 
@@ -275,6 +275,7 @@ def test_rows_pasted_from_a_spreadsheet_are_added_in_column_order(database_url, 
     pasted = ("Measure\tBaseline\tTarget\tBy when\n"  # the header row copied with the cells is left out
               "Growth on interim assessments\t41%\t55%\tJune 2026\n\n"
               "New teachers returning\t74%\t85%\n")
+    open_paste(at, "q-measures")
     at.text_area(key=key(at, "q-measures", "paste")).input(pasted)
     form_button(at, "q-measures", "Add the pasted rows").click()
     run(at)

@@ -268,7 +268,10 @@ def render_table(question: Question, label: str, drawing: Drawing) -> str:
                 with st.container(border=True, key=f"tedit-{gen}-{question.id}"):
                     _row_form(question, gen, editing)
     if len(rows) < MAX_TABLE_ROWS:
-        with st.expander("Paste rows from a spreadsheet"):
+        with st.expander("Paste rows from a spreadsheet", key=_key(gen, question.id, "pasteopen"),
+                         on_change="rerun") as paste:
+            if not paste.open:  # drawn only when opened: three elements fewer a table on every run of the step
+                return _key(gen, question.id)
             with st.form(key=_key(gen, question.id, "pasteform"), border=False):
                 st.text_area("Rows copied from Excel or Google Sheets, one row a line, cells in this order: "
                              + ", ".join(c.label for c in columns), key=_key(gen, question.id, "paste"),
