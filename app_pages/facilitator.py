@@ -21,11 +21,11 @@ from roadmap.store import (
 )
 from roadmap.text import markdown_literal
 from roadmap.workshop import (
-    DIVERGENCE_GAP, PUBLIC_URL_ENV, WorkshopSetupError, answer_text, build_code_roster, build_collect_zip,
-    build_combined_figure, build_heatmap, build_join_cards, combined_alt_text, combined_areas, combined_table,
-    dashboard_rows, disagreement_board, document_spreads, level_label, progress_groups, team_label, team_names,
-    workshop_bank, zip_name,
+    DIVERGENCE_GAP, PUBLIC_URL_ENV, WorkshopSetupError, answer_text, build_code_roster, build_combined_figure,
+    build_heatmap, build_join_cards, combined_alt_text, combined_areas, combined_table, dashboard_rows,
+    disagreement_board, document_spreads, level_label, progress_groups, team_label, team_names, workshop_bank,
 )
+from roadmap.workshop_exports import build_collect_zip, zip_name
 from ui.facilitator_session import (
     FACILITATOR, FACILITATOR_KEY, NEW_CODES, flush_facilitator_cookie, resume_from_device, sign_out, signed_in,
 )

@@ -38,9 +38,9 @@ from roadmap.scoring import score_areas  # noqa: E402
 from roadmap.session import PlanSession  # noqa: E402
 from roadmap.store import Store  # noqa: E402
 from roadmap.workshop import (  # noqa: E402
-    build_collect_zip, build_combined_figure, build_heatmap, combined_areas, combined_table, dashboard_rows,
-    progress_groups,
+    build_combined_figure, build_heatmap, combined_areas, combined_table, dashboard_rows, progress_groups,
 )
+from roadmap.workshop_exports import build_collect_zip  # noqa: E402
 
 PASSPHRASE = "bench passphrase, not a secret"
 REFRESH_P95_TARGET_MS = 500.0  # the fragment reruns every 5 s; a refresh should be a small part of that

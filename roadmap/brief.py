@@ -1,7 +1,7 @@
 """What the school board reads first: the plan's figures and answers gathered for a one-page brief.
 
 `board_brief(plan, bank)` returns a `Brief`: plain data that the Word plan's brief page
-(document.py) and the slide deck (deck.py) both lay out, so the two never disagree. Totals
+(document_brief.py) and the slide deck (deck.py) both lay out, so the two never disagree. Totals
 are computed here from the tables' number columns (`type: number` in the bank): the
 roles' posts and cost a year, and the funding per school year. A cell that is not a
 number (a plan saved before the column had a type) is left out of a total, and the

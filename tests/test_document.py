@@ -10,6 +10,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 import roadmap.document as document_module
+import roadmap.document_brief as document_brief_module
 from roadmap.charts import readiness_alt_text
 from roadmap.document import (
     CHART_MISSING,
@@ -233,6 +234,7 @@ def test_a_chart_that_cannot_be_drawn_still_gives_a_document_with_the_figures(ba
         raise RuntimeError("no fonts today")
 
     monkeypatch.setattr(document_module, "draw_readiness_chart", broken)
+    monkeypatch.setattr(document_brief_module, "draw_readiness_chart", broken)  # the brief's chart
     doc = export(sample, bank)
     assert len(doc.inline_shapes) == 0
     assert CHART_MISSING in texts(doc)

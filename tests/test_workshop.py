@@ -18,11 +18,13 @@ from roadmap.plan import AnswerError, Plan
 from roadmap.session import PlanSession
 from roadmap.store import MemberRating, StoredPlan, TeamCode, TeamProgress, Workshop, WorkshopTeam
 from roadmap.workshop import (
-    MEMBER_HEADERS, NOT_RATED, QUIET_MINUTES, RATINGS_HEADERS, WorkshopSetupError, action_spread,
-    action_spreads, answer_text, build_collect_zip, build_combined_figure, build_heatmap, build_join_cards,
-    build_summary_document, combined_areas, combined_table, dashboard_rows, document_spreads, draw_combined_chart,
-    TeamPlan, is_divergent, median_label, median_level, member_ratings_table, rate_as_member, ratings_table,
-    spread_text, team_names, to_csv, to_xlsx,
+    NOT_RATED, QUIET_MINUTES, WorkshopSetupError, action_spread, action_spreads, answer_text, build_combined_figure,
+    build_heatmap, build_join_cards, combined_areas, combined_table, dashboard_rows, document_spreads,
+    draw_combined_chart, is_divergent, median_label, median_level, rate_as_member, spread_text, team_names,
+)
+from roadmap.workshop_exports import (
+    MEMBER_HEADERS, RATINGS_HEADERS, TeamPlan, build_collect_zip, build_summary_document, member_ratings_table,
+    ratings_table, to_csv, to_xlsx,
 )
 
 from .test_store import database_url, store, waits  # noqa: F401 - the fixtures shared with test_store

@@ -13,7 +13,7 @@ from docx import Document
 
 from roadmap.plan import Rating
 from roadmap.rounds import rating_key
-from roadmap.workshop import build_collect_zip
+from roadmap.workshop_exports import build_collect_zip
 from roadmap.workshop_rounds import SECTION_TITLE, combined_by_round, team_change_table, team_rounds
 
 from .apptest_helpers import button, database_url, run, store  # noqa: F401

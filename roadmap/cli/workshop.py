@@ -30,9 +30,9 @@ from ..store import (
     WORKSHOP_ARCHIVED, WORKSHOP_CLOSED, WORKSHOP_OPEN, TeamCode, WeakPassphraseError, check_passphrase,
 )
 from ..workshop import (
-    PUBLIC_URL_ENV, WorkshopSetupError, build_code_roster, build_collect_zip, build_join_cards, team_label,
-    team_names, workshop_bank,
+    PUBLIC_URL_ENV, WorkshopSetupError, build_code_roster, build_join_cards, team_label, team_names, workshop_bank,
 )
+from ..workshop_exports import build_collect_zip
 from .rounds import add_workshop_new_round
 from .common import (
     EXIT_OK, CliError, add_database_option, load_bank_option, open_store, print_table, sentence, write_output,
