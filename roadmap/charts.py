@@ -16,7 +16,6 @@ and carry no meaning in colour, so they read on a projector and in black and whi
 
 from __future__ import annotations
 
-import functools
 import io
 import textwrap
 
@@ -48,18 +47,10 @@ _INSIDE_FROM = 0.62
 
 
 # Text is most of a chart's time. Unhinted glyphs (no snapping to the pixel grid, which print at 150-200
-# dpi does not need) cost about a third less than matplotlib's default of hinting every glyph.
-_CHART_TEXT = {"text.hinting": "no_hinting"}
-
-
-def chart_text(draw):
-    """Decorator: draw (a function that draws and returns a PNG) with the charts' text settings, which
-    its own measurements of text then share."""
-    @functools.wraps(draw)
-    def drawn(*args, **kwargs):
-        with matplotlib.rc_context(_CHART_TEXT):
-            return draw(*args, **kwargs)
-    return drawn
+# dpi does not need) cost about a third less than matplotlib's default of hinting every glyph. Set once,
+# for the process: only these charts use matplotlib, and an rc_context per chart is not thread-safe (two
+# sessions exporting at once could leave the other setting behind).
+matplotlib.rcParams["text.hinting"] = "no_hinting"
 
 
 def png_bytes(figure: Figure, dpi: int) -> bytes:
@@ -203,7 +194,6 @@ def build_readiness_figure(scores: list[AreaScore], bank: Bank) -> go.Figure:
 # The document's chart (matplotlib, PNG) ---------------------------------------------
 
 
-@chart_text
 def draw_readiness_chart(scores: list[AreaScore], bank: Bank, dpi: int = PRINT_DPI, compact: bool = False) -> bytes:
     """Return the readiness chart as PNG bytes at `dpi`, sized for a portrait page (6.5 in wide).
 

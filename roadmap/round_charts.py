@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .bank import Bank
-from .charts import chart_text, level_axis, png_bytes
+from .charts import level_axis, png_bytes
 from .scoring import AreaScore, scored_levels
 from .text import plotly_literal
 
@@ -42,7 +42,6 @@ def _grey(index: int, count: int) -> str:
     return f"#{value:02x}{value:02x}{min(value + 18, 255):02x}"
 
 
-@chart_text
 def draw_rounds_chart(by_round: RoundScores, bank: Bank, dpi: int = PRINT_DPI) -> bytes:
     """Return the chart as PNG bytes, 6.5 inches wide: per area a group of bars, one per round, oldest first."""
     levels = scored_levels(bank)

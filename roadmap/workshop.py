@@ -29,7 +29,7 @@ import plotly.graph_objects as go
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .charts import chart_text, level_axis, png_bytes, row_labels
+from .charts import level_axis, png_bytes, row_labels
 from .bank import Bank, Question, load_bank_text
 from .join_cards import build_code_roster, build_join_cards  # noqa: F401 - the pages and CLI import them here
 from .plan import AnswerError, DoneOfTotal, Plan, Rating, is_answered
@@ -551,7 +551,6 @@ def combined_alt_text(combined: Sequence[CombinedArea]) -> str:
             "level of its rated actions; the bar is the mean of the teams, a dot marks each team. " + " ".join(parts))
 
 
-@chart_text
 def draw_combined_chart(combined: Sequence[CombinedArea], dpi: int = 200) -> bytes:
     """Return the combined chart as a PNG for the summary document (matplotlib's object API, no pyplot).
 

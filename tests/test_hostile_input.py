@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import json
 import zipfile
 
@@ -15,7 +16,7 @@ from roadmap.plan import District, Plan
 from roadmap.sample import sample_plan
 from roadmap.session import PlanSession
 from roadmap.store import Store
-from roadmap.text import MAX_ANSWER_CHARS, clean_text
+from roadmap.text import MAX_ANSWER_CHARS, clean_text, markdown_literal
 
 from .apptest_helpers import (  # noqa: F401
     add_table_row, as_read, click, database_url, form_button, go_to, key, new_app, open_with_code, start_plan,
@@ -44,7 +45,8 @@ def markdown_shown(at: AppTest) -> list[str]:
     bodies = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "success", "info",
                                    "warning", "error") for e in getattr(at, kind)]
     labels = [w.label for kind in ("text_area", "text_input", "button", "radio", "checkbox") for w in getattr(at, kind)]
-    return bodies + labels
+    cells = [str(cell) for table in at.table for row in table.value.itertuples(index=False) for cell in row]
+    return bodies + labels + cells  # st.table renders its cells as markdown too
 
 
 def reopened_text(plan: Plan, bank) -> str:
@@ -365,3 +367,16 @@ def test_no_teams_plan_is_held_in_a_shared_cache(database_url, bank):
             found_text.append(bytes(obj[:80]).decode(errors="replace"))
     assert not found_types, f"a shared cache holds {sorted(found_types)}"
     assert not found_text, f"a shared cache holds a team's text: {found_text[:3]}"
+
+
+def test_markdown_typed_into_a_table_cell_shows_as_typed(database_url, bank):
+    at = start_plan(new_app())
+    go_to(at, 3)
+    typed = "**Growth** [data](https://example.com) <img src=x onerror=alert(1)> `code`"
+    add_table_row(at, "q-measures", {"measure": typed, "baseline": "41%"})
+    assert stored_plan(database_url, at).answers["q-measures"][0]["measure"] == typed
+    cells = [str(cell) for table in at.table for row in table.value.itertuples(index=False) for cell in row]
+    assert markdown_literal(typed) in cells  # escaped, so the table shows the asterisks and brackets as typed
+    for shown in markdown_shown(at):  # no markup left unescaped anywhere on the page
+        for marker in (r"(?<!\\)<img", r"\]\(https://example", r"(?<!\\)\*\*Growth"):
+            assert not re.search(marker, shown), f"{marker!r} rendered as markdown: {shown[:120]!r}"

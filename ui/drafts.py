@@ -16,7 +16,7 @@ action's evidence note): not names, codes or table cells.
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import html
 import json
 
@@ -27,10 +27,28 @@ from roadmap.bank import Area, Bank
 from .state import plan_session
 
 
-@functools.lru_cache(maxsize=512)  # every run hashes every saved box on the step; a long answer is 100,000 loops
+_LONG = 2_000  # characters: past this, a text's FNV hash is remembered (by a digest, not the text)
+_REMEMBERED: dict[bytes, str] = {}
+
+
 def text_hash(text: str) -> str:
     """Return the 32-bit FNV-1a hash of text's UTF-16 code units as 8 hex digits (the page's script
-    computes the same over a box's value)."""
+    computes the same over a box's value).
+
+    Every run hashes every saved box on the step, and a long answer is 100,000 trips round a Python loop,
+    so long texts' hashes are remembered, keyed by a BLAKE2 digest of the text (the text itself is not
+    kept: the process serves many teams)."""
+    if len(text) <= _LONG:
+        return _fnv(text)
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    if digest not in _REMEMBERED:
+        if len(_REMEMBERED) >= 4_096:
+            _REMEMBERED.clear()
+        _REMEMBERED[digest] = _fnv(text)
+    return _REMEMBERED[digest]
+
+
+def _fnv(text: str) -> str:
     value = 0x811C9DC5
     data = text.replace("\r\n", "\n").encode("utf-16-le")
     for i in range(0, len(data), 2):

@@ -251,6 +251,15 @@ def flush_cookie() -> None:
     page_scripts(scroll=False)
 
 
+def _merged_cookies(older: str, newer: str) -> str:
+    """Cookie lines ("name=value; ...", one a line) of both, the newer line of each cookie name kept."""
+    lines: dict[str, str] = {}
+    for line in older.splitlines() + newer.splitlines():
+        if line:
+            lines[line.split("=", 1)[0]] = line
+    return "\n".join(lines.values())
+
+
 def page_scripts(cookie: bool = True, scroll: bool = True) -> None:
     """Carry out what the page has pending in the browser: set or clear the device cookie, scroll to the
     top after a step change (folding the sidebar on a phone). See ui.style.page_action.
@@ -272,6 +281,11 @@ def page_scripts(cookie: bool = True, scroll: bool = True) -> None:
     if scroll and st.session_state.pop(SCROLL_TOP, False):
         asks["scroll"] = "1"
     if asks:
+        # Cookies of the previous ask go along (setting a cookie again is harmless; the newest value of each
+        # name wins): that ask may never have reached the browser. A scroll is never repeated.
+        _, before = st.session_state.get(PAGE_ASK, ("", {}))
+        if before.get("cookie"):
+            asks["cookie"] = _merged_cookies(before["cookie"], asks.get("cookie", ""))
         st.session_state[PAGE_ASK] = (secrets.token_hex(8), asks)
     # The newest ask is drawn on every run, not only the one that made it: a run cut short by the next
     # (a click during it, or a fragment's whole-page rerun) never reaches the screen, and a cookie asked

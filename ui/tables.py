@@ -8,10 +8,12 @@ and had the page jump under them (issue #13). Here the typed text sits in ordina
 st.form, which the browser keeps until the form is submitted. The form comes before the rows, and
 each sits in a container of its own, so a row added or deleted neither moves the form on the screen
 nor changes its place in the page's tree (Streamlit remounts an element whose place changes, which
-drops its focus). A row is changed in place: "Change row 2" turns that row into a small form.
+drops its focus).
 
-Layout: a row is an st.columns of its cells, which Streamlit stacks under 640 px; the page's style
-(`ui.style.PAGE_STYLE`) hides the column headings there and shows each cell's own label instead.
+The rows are one st.table (cells through markdown_literal: st.table renders markdown). Under 640 px
+the page's style (`ui.style.PAGE_STYLE`) turns each row into a card and `_card_labels` puts each cell's
+label above it. A row is changed or deleted by choosing it in "Row to change or delete": "Change this
+row" opens a small form under the table, "Delete this row" removes it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from roadmap.bank import Question
-from roadmap.plan import MAX_TABLE_ROWS, AnswerError, format_number, number_value
+from roadmap.plan import MAX_TABLE_ROWS, AnswerError, number_value
 from roadmap.store import PlanLockedError, StoreError
 from roadmap.tables import rows_from_pasted
 from roadmap.text import MAX_ANSWER_CHARS, TextTooLongError, excerpt, markdown_literal
@@ -190,9 +192,10 @@ def _card_labels(question: Question, box: str) -> str:
 
 
 def _shown(column, text: str) -> str:
-    """A cell as the table shows it: a number column's 12000 as 12,000, as the Word plan prints it."""
+    """A cell as the table shows it: a number column's 12000 as 12,000 (every decimal kept: 0.125 stays
+    0.125, as the form to change it shows it)."""
     number = number_value(text) if column.type == "number" else None
-    return format_number(number) if number is not None else text
+    return format(number, ",f") if number is not None else text
 
 
 def _row_name(question: Question, rows: list[dict[str, str]], index: int) -> str:
