@@ -255,10 +255,15 @@ def main() -> None:
     print(machine())
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as tmp:
-        planner, planner_url = serve("app.py", {"DATABASE_URL": f"sqlite:///{Path(tmp) / 'roadmap.sqlite3'}"})
-        bare, bare_url = serve("bench/bare_surface.py", {"BARE_DB": str(Path(tmp) / "bare.sqlite3")})
-        steps, steps_url = serve(write_bare_steps(Path(tmp)), {})
+        steps_app = write_bare_steps(Path(tmp))  # before any server starts: nothing to stop if it fails
+        servers = []
         try:
+            planner, planner_url = serve("app.py", {"DATABASE_URL": f"sqlite:///{Path(tmp) / 'roadmap.sqlite3'}"})
+            servers.append(planner)
+            bare, bare_url = serve("bench/bare_surface.py", {"BARE_DB": str(Path(tmp) / "bare.sqlite3")})
+            servers.append(bare)
+            steps, steps_url = serve(steps_app, {})
+            servers.append(steps)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
                     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
@@ -266,7 +271,7 @@ def main() -> None:
                 theirs = measure_bare(browser, bare_url, steps_url, args.runs)
                 browser.close()
         finally:
-            for process in (planner, bare, steps):
+            for process in servers:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
     figures = []
