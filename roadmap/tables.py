@@ -1,4 +1,5 @@
-"""Table answers as people handle them: rows pasted from a spreadsheet, and rows read back as text."""
+"""Table answers as people handle them: rows pasted from a spreadsheet, rows read back as text, and cells
+as the app's table shows them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import csv
 import io
 from typing import Sequence
 
-from .plan import MAX_TABLE_ROWS, AnswerError
+from .bank import Column
+from .plan import MAX_TABLE_ROWS, AnswerError, number_value
+from .text import excerpt
 
 Row = dict[str, str]
 
@@ -46,3 +49,26 @@ def row_as_text(row: dict, column_ids: Sequence[str], labels: Sequence[str]) -> 
     """Return one row as 'Label: value' parts joined by ' · ', leaving out empty cells."""
     return " · ".join(f"{label}: {row.get(column)}" for column, label in zip(column_ids, labels)
                       if str(row.get(column) or "").strip())
+
+
+def cell_shown(column: Column, text: str) -> str:
+    """A cell as the app's table shows it: a number column's 12000 as 12,000, every decimal kept (0.125 stays
+    0.125, as the form to change it shows it); any other cell as saved."""
+    number = number_value(text) if column.type == "number" else None
+    return format(number, ",f") if number is not None else text
+
+
+def row_name(columns: Sequence[Column], row: Row, index: int) -> str:
+    """How a row is named where one is chosen: "Row 2: Principals" (its first filled cell, cut short)."""
+    first = next((row[c.id] for c in columns if row.get(c.id)), "")
+    return f"Row {index + 1}: {excerpt(first, 50)}" if first else f"Row {index + 1}"
+
+
+def unique_labels(labels: Sequence[str]) -> list[str]:
+    """Column headings as a table needs them: two columns of one label become "Label" and "Label (2)"."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return out

@@ -76,6 +76,14 @@ def plotly_literal(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def css_literal(value: str) -> str:
+    """Return value as a quoted CSS string (a `content:` of the page's style) that shows it as typed: anything
+    but letters, digits and plain punctuation becomes a `\\hex ` escape, so quotes, backslashes, line breaks
+    and "<" (no "</style>") stay inside the string."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,;:!?()'-/&%$#+=*_" else f"\\{ord(ch):x} " for ch in value)
+    return f'"{escaped}"'
+
+
 def check_length(value: str, limit: int = MAX_ANSWER_CHARS, what: str = "This answer") -> str:
     """Return value unchanged; raise TextTooLongError if it is longer than limit."""
     if len(value) > limit:

@@ -72,3 +72,19 @@ def test_each_table_question_reruns_alone_and_the_questions_keep_the_banks_order
         assert all(len(group) == 1 for group in groups if any(q.kind == "table" for q in group))
     kinds = [[q.kind for q in group] for group in question_groups(list(bank.areas[3].questions))]
     assert len(kinds) < len(bank.areas[3].questions)  # the questions between tables share a fragment
+
+
+def test_cells_and_rows_read_as_a_person_expects(bank):
+    from roadmap.tables import cell_shown, row_name, unique_labels
+
+    funding = bank.questions["q-funding"]
+    amount = next(c for c in funding.columns if c.type == "number")
+    source = next(c for c in funding.columns if c.type != "number")
+    assert cell_shown(amount, "40000") == "40,000"
+    assert cell_shown(amount, "0.125") == "0.125"  # every decimal the person typed
+    assert cell_shown(amount, "about 40k") == "about 40k"  # an old answer that is not a number shows as saved
+    assert cell_shown(source, "12000") == "12000"  # only number columns are formatted
+    row = {c.id: "" for c in funding.columns} | {amount.id: "40000"}
+    assert row_name(funding.columns, row, 1) == "Row 2: 40000"
+    assert row_name(funding.columns, {c.id: "" for c in funding.columns}, 0) == "Row 1"
+    assert unique_labels(["Year", "Amount", "Year"]) == ["Year", "Amount", "Year (2)"]

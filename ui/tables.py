@@ -24,10 +24,10 @@ import pandas as pd
 import streamlit as st
 
 from roadmap.bank import Question
-from roadmap.plan import MAX_TABLE_ROWS, AnswerError, number_value
+from roadmap.plan import MAX_TABLE_ROWS, AnswerError
 from roadmap.store import PlanLockedError, StoreError
-from roadmap.tables import rows_from_pasted
-from roadmap.text import MAX_ANSWER_CHARS, TextTooLongError, excerpt, markdown_literal
+from roadmap.tables import cell_shown, row_name, rows_from_pasted, unique_labels
+from roadmap.text import MAX_ANSWER_CHARS, TextTooLongError, css_literal, markdown_literal
 
 from .messages import cut_off, not_saved
 from .state import ERRORS, Drawing, plan_session
@@ -168,39 +168,11 @@ def _fields(question: Question, gen: int, editing: bool) -> None:
                              max_chars=MAX_ANSWER_CHARS, disabled=read_only())
 
 
-def _unique(labels: list[str]) -> list[str]:
-    """Column headings as a table needs them: two columns of one label become "Label" and "Label (2)"."""
-    seen: dict[str, int] = {}
-    out = []
-    for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
-    return out
-
-
-def _css_string(text: str) -> str:
-    """text as a CSS string: quotes, backslashes, line breaks and "<" (no "</style>") escaped."""
-    escaped = "".join(ch if ch.isalnum() or ch in " .,;:!?()'-/&%$#+=*_" else f"\\{ord(ch):x} " for ch in text)
-    return f'"{escaped}"'
-
-
 def _card_labels(question: Question, box: str) -> str:
     """On a phone the table becomes a card a row (PAGE_STYLE): each cell says what it is above it."""
-    rules = "".join(f".st-key-{box} td:nth-of-type({n})::before {{ content: {_css_string(column.label)}; }}"
+    rules = "".join(f".st-key-{box} td:nth-of-type({n})::before {{ content: {css_literal(column.label)}; }}"
                     for n, column in enumerate(question.columns, start=1))
     return f"<style>@media (max-width: 640px) {{ {rules} }}</style>"
-
-
-def _shown(column, text: str) -> str:
-    """A cell as the table shows it: a number column's 12000 as 12,000 (every decimal kept: 0.125 stays
-    0.125, as the form to change it shows it)."""
-    number = number_value(text) if column.type == "number" else None
-    return format(number, ",f") if number is not None else text
-
-
-def _row_name(question: Question, rows: list[dict[str, str]], index: int) -> str:
-    first = next((rows[index][c.id] for c in question.columns if rows[index][c.id]), "")
-    return f"Row {index + 1}: {excerpt(first, 50)}" if first else f"Row {index + 1}"
 
 
 def _rows_shown(question: Question, gen: int, rows: list[dict[str, str]], box: str) -> None:
@@ -210,15 +182,15 @@ def _rows_shown(question: Question, gen: int, rows: list[dict[str, str]], box: s
     per cell, two buttons): a step with three tables drew 150 elements fewer and changes faster.
     Every cell goes through markdown_literal: st.table renders markdown, a person's text shows as typed.
     """
-    frame = pd.DataFrame([[markdown_literal(_shown(c, row[c.id])) for c in question.columns] for row in rows],
-                         columns=_unique([markdown_literal(c.label) for c in question.columns]),
+    frame = pd.DataFrame([[markdown_literal(cell_shown(c, row[c.id])) for c in question.columns] for row in rows],
+                         columns=unique_labels([markdown_literal(c.label) for c in question.columns]),
                          index=[str(n) for n in range(1, len(rows) + 1)])
     st.table(frame)
     st.html(_card_labels(question, box))
     with st.container(horizontal=True, vertical_alignment="bottom", key=f"tpick-{gen}-{question.id}"):
         picked = st.selectbox("Row to change or delete", list(range(len(rows))), index=None,
                               placeholder="Choose a row", key=_key(gen, question.id, "pick"),
-                              format_func=lambda n: _row_name(question, rows, n), width=320)
+                              format_func=lambda n: row_name(question.columns, rows[n], n), width=320)
         off = read_only() or picked is None
         st.button("Change this row", key=_key(gen, question.id, "change"), icon=":material/edit:",
                   on_click=_on_edit, args=(question, gen), disabled=off)
