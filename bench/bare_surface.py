@@ -1,6 +1,7 @@
 """A bare Streamlit page with the elements of a planner step, for bench_browser.py to time beside the
 planner: a sidebar of step buttons, a heading, four rated actions with notes, a long answer that saves
-to SQLite on change, and a one-row-at-a-time table form with its rows shown as one table. No planner code."""
+to SQLite on change, and a one-row-at-a-time table form ("Add a row", open) with its rows shown as one
+table and "Change or delete a row" (closed, drawn only when open). No planner code."""
 
 import os
 import sqlite3
@@ -52,15 +53,20 @@ for a in range(4):
 with st.container(border=True):
     st.text_area("A long answer", key="text", height=160, on_change=on_text)
 with st.container(border=True):
-    with st.form("row", border=True):
-        for c in ("a", "b", "c", "d"):
-            st.text_input(f"Column {c}", key=f"cell:{c}")
-        st.form_submit_button("Add row", on_click=on_row)
+    with st.expander("Add a row", key="addopen", expanded=True, on_change="rerun") as adding:
+        if adding.open:
+            with st.form("row", border=False):
+                for c in ("a", "b", "c", "d"):
+                    st.text_input(f"Column {c}", key=f"cell:{c}")
+                st.form_submit_button("Add row", on_click=on_row)
     rows = st.session_state.get("rows", [])
     with st.container(key="rows"):
         if rows:
             st.table(pd.DataFrame(rows, index=[str(i + 1) for i in range(len(rows))]))
-            with st.container(horizontal=True, vertical_alignment="bottom"):
-                picked = st.selectbox("Row to change or delete", list(range(len(rows))), index=None, width=320)
-                st.button("Change this row", disabled=picked is None)
-                st.button("Delete this row", disabled=picked is None)
+    if rows:
+        with st.expander("Change or delete a row", key="changeopen", on_change="rerun") as changing:
+            if changing.open:
+                with st.container(horizontal=True, vertical_alignment="bottom"):
+                    picked = st.selectbox("Row to change or delete", list(range(len(rows))), index=None, width=320)
+                    st.button("Change this row", disabled=picked is None)
+                    st.button("Delete this row", disabled=picked is None)

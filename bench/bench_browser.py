@@ -192,7 +192,10 @@ def measure_planner(browser, url: str, runs: int) -> dict[str, list[float]]:
     sidebar.get_by_role("button", name=re.compile(r"^(✓ )?3\. ")).click()
     page.get_by_role("heading", name=titles[3]).wait_for()
     idle(page)
+    page.locator("[class*='-q-measures-addopen'] summary").click()  # closed: the table has rows
     form = page.locator("[class*='st-key-tform-'][class*='-q-measures ']")
+    form.wait_for()
+    idle(page)
     first = form.get_by_label("Measure", exact=True)
     shown = "[class*='st-key-trows-'][class*='-q-measures'] tbody tr"
     rows = page.locator(shown).count()

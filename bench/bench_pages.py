@@ -174,14 +174,15 @@ def draw(items, prefix):
                 with st.container(horizontal=True):
                     st.form_submit_button("Save my name", type="primary")
                     st.form_submit_button("Not now")
-        elif kind == "table":  # as ui/tables.py draws a table question: a form, the rows, a paste box
-            with st.form(key + "form"):
-                st.markdown("**Add a row**")
-                labels = item["labels"]
-                for start in range(0, len(labels), 2):
-                    for place, column in zip(st.columns(2), labels[start:start + 2]):
-                        place.text_input(column, key=key + "cell" + column, max_chars=100_000)
-                st.form_submit_button("Add row", type="primary")
+        elif kind == "table":  # as ui/tables.py draws a table question: three expanders drawn only when open
+            labels = item["labels"]
+            with st.expander("Add a row", key=key + "addopen", expanded=not item["rows"], on_change="rerun") as adding:
+                if adding.open:
+                    with st.form(key + "form", border=False):
+                        for start in range(0, len(labels), 2):
+                            for place, column in zip(st.columns(2), labels[start:start + 2]):
+                                place.text_input(column, key=key + "cell" + column, max_chars=100_000)
+                        st.form_submit_button("Add row", type="primary")
             with st.container(key=key + "rows"):
                 if item["rows"]:
                     st.table(pd.DataFrame([[r[c] for c in item["columns"]] for r in item["rows"]], columns=labels,
@@ -189,13 +190,16 @@ def draw(items, prefix):
                     st.html("<style>@media (max-width: 640px) { "  # each cell's label on a phone's card
                             + "".join(f'.st-key-{key}rows td:nth-of-type({n}):before {{ content: "{c}"; }}'
                                       for n, c in enumerate(labels, start=1)) + " }</style>")
-                    with st.container(horizontal=True, vertical_alignment="bottom"):
-                        picked = st.selectbox("Row to change or delete", list(range(len(item["rows"]))),
-                                              index=None, key=key + "pick", width=320)
-                        st.button("Change this row", key=key + "change", disabled=picked is None)
-                        st.button("Delete this row", key=key + "delete", disabled=picked is None)
                 else:
                     st.caption("No rows yet.")
+            if item["rows"]:
+                with st.expander("Change or delete a row", key=key + "changeopen", on_change="rerun") as changing:
+                    if changing.open:
+                        with st.container(horizontal=True, vertical_alignment="bottom"):
+                            picked = st.selectbox("Row to change or delete", list(range(len(item["rows"]))),
+                                                  index=None, key=key + "pick", width=320)
+                            st.button("Change this row", key=key + "change", disabled=picked is None)
+                            st.button("Delete this row", key=key + "delete", disabled=picked is None)
             with st.expander("Paste rows from a spreadsheet", key=key + "pasteopen", on_change="rerun") as paste:
                 if paste.open:
                     with st.form(key + "paste", border=False):

@@ -98,8 +98,19 @@ def stored_plan(url: str, at: AppTest) -> Plan:
     return Store(url).load(session_of(at).plan_id).plan
 
 
+def open_table_part(at: AppTest, question_id: str, part: str) -> AppTest:
+    """Open one of a table question's expanders ("addopen": "Add a row", "changeopen": "Change or delete
+    a row", "pasteopen": "Paste rows from a spreadsheet"), whose insides are drawn only while open."""
+    if not at.session_state.get(key(at, question_id, part)):
+        at.session_state[key(at, question_id, part)] = True
+        run(at)
+    return at
+
+
 def add_table_row(at: AppTest, question_id: str, row: dict[str, str]) -> AppTest:
-    """Type row into a table question's "Add a row" form (column id -> text) and press "Add row"."""
+    """Type row into a table question's "Add a row" form (column id -> text) and press "Add row"
+    (opening "Add a row" first if it is closed: it is while the table already has rows)."""
+    open_table_part(at, question_id, "addopen")
     for column, text in row.items():
         at.text_input(key=key(at, question_id, f"cell:{column}")).input(text)
     form_button(at, question_id, "Add row").click()
@@ -109,6 +120,7 @@ def add_table_row(at: AppTest, question_id: str, row: dict[str, str]) -> AppTest
 def row_action(at: AppTest, question_id: str, row: int, action: str) -> AppTest:
     """Choose row (counted from 1) in a table question's "Row to change or delete" box, then press
     action ("Change this row" or "Delete this row")."""
+    open_table_part(at, question_id, "changeopen")
     at.selectbox(key=key(at, question_id, "pick")).set_value(row - 1)
     run(at)
     form_button(at, question_id, action).click()

@@ -5,15 +5,16 @@ a time typed into a form, so nothing a person types is sent (or rebuilt under th
 Why not st.data_editor: its cell editor lives in the browser and closes whenever a rerun changes the
 editor's data or its place on the page, and every cell commit reruns the page; a team lost keystrokes
 and had the page jump under them (issue #13). Here the typed text sits in ordinary text inputs inside an
-st.form, which the browser keeps until the form is submitted. The form comes before the rows, and
-each sits in a container of its own, so a row added or deleted neither moves the form on the screen
-nor changes its place in the page's tree (Streamlit remounts an element whose place changes, which
-drops its focus).
+st.form, which the browser keeps until the form is submitted. The form ("Add a row") comes before the
+rows, and each sits in a container of its own, so a row added or deleted neither moves the form on the
+screen nor changes its place in the page's tree (Streamlit remounts an element whose place changes,
+which drops its focus).
 
 The rows are one st.table (cells through markdown_literal: st.table renders markdown). Under 640 px
 the page's style (`ui.style.PAGE_STYLE`) turns each row into a card and `_card_labels` puts each cell's
-label above it. A row is changed or deleted by choosing it in "Row to change or delete": "Change this
-row" opens a small form under the table, "Delete this row" removes it.
+label above it. Under the rows, "Change or delete a row" holds one box to choose a row: "Change this
+row" opens a small form, "Delete this row" removes it. "Add a row", "Change or delete a row" and "Paste
+rows from a spreadsheet" are expanders whose insides are drawn only while open (`render_table`).
 """
 
 from __future__ import annotations
@@ -176,7 +177,7 @@ def _card_labels(question: Question, box: str) -> str:
 
 
 def _rows_shown(question: Question, gen: int, rows: list[dict[str, str]], box: str) -> None:
-    """The rows as one table (cards on a phone), and one place to choose a row to change or delete.
+    """The rows as one table (cards on a phone).
 
     One element for all the rows, where a card a row cost about 14 (its columns, a caption and a text
     per cell, two buttons): a step with three tables drew 150 elements fewer and changes faster.
@@ -187,6 +188,10 @@ def _rows_shown(question: Question, gen: int, rows: list[dict[str, str]], box: s
                          index=[str(n) for n in range(1, len(rows) + 1)])
     st.table(frame)
     st.html(_card_labels(question, box))
+
+
+def _row_picker(question: Question, gen: int, rows: list[dict[str, str]]) -> None:
+    """One place to choose a row, and the two things to do with it."""
     with st.container(horizontal=True, vertical_alignment="bottom", key=f"tpick-{gen}-{question.id}"):
         picked = st.selectbox("Row to change or delete", list(range(len(rows))), index=None,
                               placeholder="Choose a row", key=_key(gen, question.id, "pick"),
@@ -208,10 +213,20 @@ def _row_form(question: Question, gen: int, index: int) -> None:
             st.form_submit_button("Cancel", on_click=_on_cancel, args=(question, gen))
 
 
-def render_table(question: Question, label: str, drawing: Drawing) -> str:
-    """Draw a table question: the form for a new row, the rows so far, and the paste box.
+def _on_add_opened(question: Question, gen: int) -> None:
+    """"Add a row" was opened: the cursor goes to its first box, ready to type."""
+    if st.session_state.get(_key(gen, question.id, "addopen")):
+        _focus_again(question, gen)
 
-    The form comes first so that a row added below it never moves it under the person typing.
+
+def render_table(question: Question, label: str, drawing: Drawing) -> str:
+    """Draw a table question: "Add a row" with its form, the rows so far, "Change or delete a row" and
+    "Paste rows from a spreadsheet".
+
+    Each of the three is drawn only while it is open: a form of four to six boxes, a row box and two
+    buttons cost a step change about 20 elements a table, a third of step 4's. "Add a row" is open while
+    the table has no rows, and stays as the person leaves it until they move to another step. It comes
+    before the rows so that a row added below it never moves the form under the person typing.
     Return the key its messages are shown under.
     """
     gen = drawing.gen
@@ -221,30 +236,39 @@ def render_table(question: Question, label: str, drawing: Drawing) -> str:
     st.markdown(f"**{markdown_literal(label)}**")
     if question.help:
         st.caption(markdown_literal(question.help))
-    with st.container(key=form):
-        with st.form(key=_key(gen, question.id, "form"), border=True):
-            st.markdown("**Add a row**")
-            _fields(question, gen, editing=False)
-            st.form_submit_button("Add row", type="primary", icon=":material/add:", on_click=_on_add,
-                                  args=(question, gen), disabled=read_only())
-        # After the form, so its coming never moves the form. Drawn on every run until the next row: the
-        # fragment's run that adds a row is often cut short by a whole-page rerun (the progress changed),
-        # and an ask drawn only once was lost with it.
-        if nonce := st.session_state.get(_key(gen, question.id, "focus")):
-            page_action(nonce=nonce, focus=form)
-    editing = st.session_state.get(_key(gen, question.id, "editing"))
+    # The default is fixed for the step's visit: the first row added must not close the form under the person.
+    opened = st.session_state.setdefault(_key(gen, question.id, "addfirst"), not rows)
+    with st.expander("Add a row", key=_key(gen, question.id, "addopen"), expanded=opened, icon=":material/add:",
+                     on_change=_on_add_opened, args=(question, gen)) as adding:
+        if adding.open:
+            with st.container(key=form):
+                with st.form(key=_key(gen, question.id, "form"), border=False):
+                    _fields(question, gen, editing=False)
+                    st.form_submit_button("Add row", type="primary", icon=":material/add:", on_click=_on_add,
+                                          args=(question, gen), disabled=read_only())
+                # After the form, so its coming never moves the form. Drawn on every run until the next row:
+                # the fragment's run that adds a row is often cut short by a whole-page rerun (the progress
+                # changed), and an ask drawn only once was lost with it.
+                if nonce := st.session_state.get(_key(gen, question.id, "focus")):
+                    page_action(nonce=nonce, focus=form)
     box = f"trows-{gen}-{question.id}"
     with st.container(key=box):
         if not rows:
             st.caption("No rows yet.")
         else:
             _rows_shown(question, gen, rows, box)
-            if isinstance(editing, int) and 0 <= editing < len(rows):
-                with st.container(border=True, key=f"tedit-{gen}-{question.id}"):
-                    _row_form(question, gen, editing)
+    if rows:
+        editing = st.session_state.get(_key(gen, question.id, "editing"))
+        with st.expander("Change or delete a row", key=_key(gen, question.id, "changeopen"),
+                         icon=":material/edit:", on_change="rerun") as changing:
+            if changing.open:
+                _row_picker(question, gen, rows)
+                if isinstance(editing, int) and 0 <= editing < len(rows):
+                    with st.container(border=True, key=f"tedit-{gen}-{question.id}"):
+                        _row_form(question, gen, editing)
     if len(rows) < MAX_TABLE_ROWS:
         with st.expander("Paste rows from a spreadsheet", key=_key(gen, question.id, "pasteopen"),
-                         on_change="rerun") as paste:
+                         icon=":material/content_paste:", on_change="rerun") as paste:
             if not paste.open:  # drawn only when opened: three elements fewer a table on every run of the step
                 return _key(gen, question.id)
             with st.form(key=_key(gen, question.id, "pasteform"), border=False):

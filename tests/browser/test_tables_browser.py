@@ -40,8 +40,15 @@ def wait_focus_on(page, label: str, value: str = "") -> None:
 
 
 def choose_row_by_keyboard(page, row: int) -> None:
-    """Choose row (from 1) in the stakeholders' "Row to change or delete" box with the arrow keys and Enter."""
-    pick = page.locator("[class*='st-key-trows-'][class*='-q-stakeholders']").get_by_label("Row to change or delete")
+    """Choose row (from 1) in the stakeholders' "Row to change or delete" box with the arrow keys and Enter,
+    opening "Change or delete a row" with the keyboard first if it is closed."""
+    pick = page.locator("[class*='st-key-tpick-'][class*='-q-stakeholders']").get_by_label("Row to change or delete")
+    if not pick.count():
+        summary = page.locator("[class*='-q-stakeholders-changeopen'] summary")
+        summary.focus()
+        page.keyboard.press("Enter")
+        pick.wait_for(timeout=20_000)
+        wait_idle(page)
     pick.focus()
     for _ in range(row):
         page.keyboard.press("ArrowDown")
