@@ -35,7 +35,7 @@ def shoot(url: str, out: Path, width: int, browser) -> None:
     rows = page.locator("[class*='st-key-trows-'][class*='-q-roles ']")
     rows.scroll_into_view_if_needed()
     page.evaluate("(el) => { el.scrollIntoView({block: 'start'});"
-                  " document.querySelector('[data-testid=stMain]').scrollBy(0, -110); }", rows.element_handle())
+                  " document.querySelector('[data-testid=stMain]').scrollBy(0, -200); }", rows.element_handle())
     page.wait_for_timeout(1000)
     page.screenshot(path=str(out / f"area-table-{width}.png"))
 
