@@ -268,6 +268,31 @@ def test_table_rows_added_changed_and_deleted_are_saved(database_url, bank):
          "data-source": "", "owner": ""}]
 
 
+def test_a_tables_form_and_row_box_are_drawn_when_wanted(database_url, bank):
+    at = start_plan(new_app())
+    go_to(at, 3)
+    cells = lambda: [t for t in at.text_input if t.key == key(at, "q-measures", "cell:measure")]  # noqa: E731
+    picks = lambda: [s for s in at.selectbox if s.key == key(at, "q-measures", "pick")]  # noqa: E731
+    assert cells(), "an empty table's \"Add a row\" is open by itself"
+    assert not [e for e in at.expander if e.label == "Change or delete a row"], "nothing to change yet"
+    add_table_row(at, "q-measures", {"measure": "Students meeting growth targets"})
+    assert cells(), "the first row added leaves the form open under the person typing"
+    assert not picks(), "the row box is drawn only when \"Change or delete a row\" is opened"
+    go_to(at, 4)
+    go_to(at, 3)
+    assert not cells(), "a table with rows opens with its form closed"
+    assert [e.label for e in at.expander if e.label in ("Add a row", "Change or delete a row")] == [
+        "Add a row", "Change or delete a row"]
+    at.session_state[key(at, "q-measures", "addopen")] = True  # opened (the cursor landing in it: a browser test)
+    run(at)
+    assert cells()
+    add_table_row(at, "q-measures", {"measure": "New teachers returning"})
+    assert [r["measure"] for r in stored_plan(database_url, at).answers["q-measures"]] == [
+        "Students meeting growth targets", "New teachers returning"]
+    row_action(at, "q-measures", 1, "Delete this row")
+    assert [r["measure"] for r in stored_plan(database_url, at).answers["q-measures"]] == ["New teachers returning"]
+
+
 def test_rows_pasted_from_a_spreadsheet_are_added_in_column_order(database_url, bank):
     at = start_plan(new_app())
     go_to(at, 3)

@@ -188,3 +188,30 @@ def test_four_rows_pasted_from_a_spreadsheet_are_added(app_server, browser):
         ["School board", "Budget", "Briefing", "November"],
         ["Parents' council", "Homework", "Survey", "December"]]
     context.close()
+
+
+def test_add_a_row_opened_by_keyboard_puts_the_cursor_in_its_first_box(app_server, browser):
+    context, page = new_page(browser, app_server, 1280, 720)
+    start_plan(page, app_server.url)
+    first = add_form(page, "q-stakeholders").get_by_label("Stakeholder", exact=True)
+    first.focus()
+    page.keyboard.type("Principals")
+    page.keyboard.press("Enter")
+    wait_focus_on(page, "Stakeholder")
+    wait_idle(page)
+    go(page, 2, "Know the context")
+    go(page, 1, "Design for impact")
+    expect(add_form(page, "q-stakeholders")).to_have_count(0)  # a table with rows opens with its form closed
+    summary = page.locator("[class*='-q-stakeholders-addopen'] summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    wait_focus_on(page, "Stakeholder")  # the cursor is in the form's first box, ready to type
+    page.keyboard.type("Teachers' union")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Workload")
+    page.keyboard.press("Enter")
+    wait_focus_on(page, "Stakeholder")
+    expect(page.locator("[class*='st-key-trows-'][class*='-q-stakeholders'] tbody tr")).to_have_count(2)
+    rows = stored_answer(app_server, "q-stakeholders")
+    assert [(r["stakeholder"], r["knowledge"]) for r in rows] == [("Principals", ""), ("Teachers' union", "Workload")]
+    context.close()
