@@ -53,7 +53,7 @@ for a in range(4):
 with st.container(border=True):
     st.text_area("A long answer", key="text", height=160, on_change=on_text)
 with st.container(border=True):
-    with st.expander("Add a row", key="addopen", expanded=True, on_change="rerun") as adding:
+    with st.expander("Add a row", key="addopen", expanded=True, icon=":material/add:", on_change="rerun") as adding:
         if adding.open:
             with st.form("row", border=False):
                 for c in ("a", "b", "c", "d"):
@@ -64,7 +64,8 @@ with st.container(border=True):
         if rows:
             st.table(pd.DataFrame(rows, index=[str(i + 1) for i in range(len(rows))]))
     if rows:
-        with st.expander("Change or delete a row", key="changeopen", on_change="rerun") as changing:
+        with st.expander("Change or delete a row", key="changeopen", icon=":material/edit:",
+                         on_change="rerun") as changing:
             if changing.open:
                 with st.container(horizontal=True, vertical_alignment="bottom"):
                     picked = st.selectbox("Row to change or delete", list(range(len(rows))), index=None, width=320)

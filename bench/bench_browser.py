@@ -99,7 +99,9 @@ def timed(action, wait) -> float:
 
 
 # What a person waits for, timed inside the page: from the click or key press itself (the event's own
-# time stamp) to the frame after the one that first shows the change, so the change has been painted.
+# time stamp) to the frame after the one that first shows the change with nothing left over from before
+# (Streamlit keeps the last run's elements on the page, greyed as stale, until the new run replaces them:
+# a heading drawn first could otherwise be painted over the rest of the old step), so it has been painted.
 # Timing from outside would add Playwright's own work to every figure: finding the button by its
 # accessible name, its actionability checks and its polling for the result (about 180 ms a step change
 # on step 4, none of which a person waits for).
@@ -111,12 +113,14 @@ ARM = """([trigger, test, arg]) => {
     heading: () => [...document.querySelectorAll('[data-testid=stMain] h2')].some(h => h.textContent.trim() === arg),
     count: () => document.querySelectorAll(arg[0]).length >= arg[1],
   };
+  const stale = () => document.querySelector('[data-testid=stElementContainer][data-stale=true]');
   const watch = new MutationObserver(() => {
-    if (window.__from === null || !tests[test]()) return;
+    if (window.__from === null || !tests[test]() || stale()) return;
     watch.disconnect();
     requestAnimationFrame(() => requestAnimationFrame(() => { window.__shown = performance.now(); }));
   });
-  watch.observe(document.body, {subtree: true, childList: true, characterData: true});
+  watch.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                                attributeFilter: ['data-stale']});
 }"""
 
 

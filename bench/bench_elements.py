@@ -3,8 +3,8 @@
 A bare page switches between two pages of N elements of one kind (new keys on each page, so each switch
 draws them afresh, as a step change does). Each kind is served by its own `streamlit run`; the switches
 are timed in the page's own clock (bench_browser.perceived: from the click to the frame after the one
-that shows the new page's heading), one kind after another in turn, and compared with the same page
-drawing nothing. The per-element figure is (median - empty page's median) / N.
+that shows the new page's heading with nothing stale left), one kind after another in turn, and
+compared with the same page drawing nothing. The per-element figure is (median - empty page's median) / N.
 
     python bench/bench_elements.py [--runs 12] [--count 30]
 
@@ -42,8 +42,10 @@ KINDS = {
     "checkbox": 'st.checkbox(f"Label {i}", key=k)',
     "selectbox": 'st.selectbox(f"Label {i}", ["a", "b", "c"], index=None, key=k)',
     "button": 'st.button(f"Button {i}", key=k)',
-    "table, 4 x 4": 'st.table(pd.DataFrame([[f"cell {r}{c}" for c in range(4)] for r in range(4)], columns=list("ABCD")))',
-    "expander, closed, drawn on demand": 'st.expander(f"Expander {i}", key=k, on_change="rerun")',
+    "table, 4 x 4": ('st.table(pd.DataFrame([[f"cell {r}{c}" for c in range(4)] for r in range(4)], '
+                     'columns=list("ABCD")))'),
+    "expander, closed, drawn on demand": ('st.expander(f"Expander {i}", key=k, icon=":material/add:", '
+                                          'on_change="rerun")'),
     "container with a border and a markdown": ('with st.container(border=True):\n'
                                                 '        st.markdown(f"Text {i}")'),
     "form with its button": ('with st.form(key=f"f{k}"):\n'

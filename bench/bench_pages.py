@@ -176,7 +176,8 @@ def draw(items, prefix):
                     st.form_submit_button("Not now")
         elif kind == "table":  # as ui/tables.py draws a table question: three expanders drawn only when open
             labels = item["labels"]
-            with st.expander("Add a row", key=key + "addopen", expanded=not item["rows"], on_change="rerun") as adding:
+            with st.expander("Add a row", key=key + "addopen", expanded=not item["rows"], icon=":material/add:",
+                             on_change="rerun") as adding:
                 if adding.open:
                     with st.form(key + "form", border=False):
                         for start in range(0, len(labels), 2):
@@ -193,14 +194,16 @@ def draw(items, prefix):
                 else:
                     st.caption("No rows yet.")
             if item["rows"]:
-                with st.expander("Change or delete a row", key=key + "changeopen", on_change="rerun") as changing:
+                with st.expander("Change or delete a row", key=key + "changeopen", icon=":material/edit:",
+                                 on_change="rerun") as changing:
                     if changing.open:
                         with st.container(horizontal=True, vertical_alignment="bottom"):
                             picked = st.selectbox("Row to change or delete", list(range(len(item["rows"]))),
                                                   index=None, key=key + "pick", width=320)
                             st.button("Change this row", key=key + "change", disabled=picked is None)
                             st.button("Delete this row", key=key + "delete", disabled=picked is None)
-            with st.expander("Paste rows from a spreadsheet", key=key + "pasteopen", on_change="rerun") as paste:
+            with st.expander("Paste rows from a spreadsheet", key=key + "pasteopen", icon=":material/content_paste:",
+                             on_change="rerun") as paste:
                 if paste.open:
                     with st.form(key + "paste", border=False):
                         st.text_area("Rows copied from a spreadsheet", key=key + "pastebox", height=120)

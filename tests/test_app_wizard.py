@@ -291,6 +291,12 @@ def test_a_tables_form_and_row_box_are_drawn_when_wanted(database_url, bank):
         "Students meeting growth targets", "New teachers returning"]
     row_action(at, "q-measures", 1, "Delete this row")
     assert [r["measure"] for r in stored_plan(database_url, at).answers["q-measures"]] == ["New teachers returning"]
+    go_to(at, 4)
+    go_to(at, 3)
+    assert not cells()
+    row_action(at, "q-measures", 1, "Delete this row")
+    assert not stored_plan(database_url, at).answers.get("q-measures")
+    assert cells(), "a table emptied by deleting its last row offers its form again"
 
 
 def test_rows_pasted_from_a_spreadsheet_are_added_in_column_order(database_url, bank):

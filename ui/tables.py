@@ -137,6 +137,8 @@ def _on_delete(question: Question, gen: int) -> None:
         del rows[index]
         if _store_rows(question, rows, _key(gen, question.id)):
             st.session_state[_key(gen, question.id, "pick")] = None
+            if not rows:  # an empty table offers its form again ("Add a row" drawn anew, open)
+                st.session_state[_key(gen, question.id, "addfirst")] = True
             editing_key = _key(gen, question.id, "editing")
             editing = st.session_state.get(editing_key)
             if editing == index:
@@ -213,6 +215,14 @@ def _row_form(question: Question, gen: int, index: int) -> None:
             st.form_submit_button("Cancel", on_click=_on_cancel, args=(question, gen))
 
 
+def _on_change_toggled(question: Question, gen: int) -> None:
+    """"Change or delete a row" was closed: a row being changed is left unchanged. (Its boxes are not drawn
+    while closed, so Streamlit forgets what they held: reopened with the form, they would come back empty,
+    and saving them would empty the row.)"""
+    if not st.session_state.get(_key(gen, question.id, "changeopen")):
+        _on_cancel(question, gen)
+
+
 def _on_add_opened(question: Question, gen: int) -> None:
     """"Add a row" was opened: the cursor goes to its first box, ready to type."""
     if st.session_state.get(_key(gen, question.id, "addopen")):
@@ -260,7 +270,7 @@ def render_table(question: Question, label: str, drawing: Drawing) -> str:
     if rows:
         editing = st.session_state.get(_key(gen, question.id, "editing"))
         with st.expander("Change or delete a row", key=_key(gen, question.id, "changeopen"),
-                         icon=":material/edit:", on_change="rerun") as changing:
+                         icon=":material/edit:", on_change=_on_change_toggled, args=(question, gen)) as changing:
             if changing.open:
                 _row_picker(question, gen, rows)
                 if isinstance(editing, int) and 0 <= editing < len(rows):

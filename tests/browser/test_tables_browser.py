@@ -215,3 +215,29 @@ def test_add_a_row_opened_by_keyboard_puts_the_cursor_in_its_first_box(app_serve
     rows = stored_answer(app_server, "q-stakeholders")
     assert [(r["stakeholder"], r["knowledge"]) for r in rows] == [("Principals", ""), ("Teachers' union", "Workload")]
     context.close()
+
+
+def test_a_row_being_changed_is_left_alone_when_its_panel_is_closed(app_server, browser):
+    context, page = new_page(browser, app_server, 1280, 720)
+    start_plan(page, app_server.url)
+    first = add_form(page, "q-stakeholders").get_by_label("Stakeholder", exact=True)
+    first.focus()
+    for name in ("Principals", "HR"):
+        page.keyboard.type(name)
+        page.keyboard.press("Enter")
+        wait_focus_on(page, "Stakeholder")
+    wait_idle(page)
+    choose_row_by_keyboard(page, 2)  # opens "Change or delete a row" first
+    page.get_by_role("button", name="Change this row").first.click()
+    expect(page.get_by_text("Change row 2", exact=True)).to_be_visible(timeout=20_000)
+    wait_idle(page)
+    summary = page.locator("[class*='-q-stakeholders-changeopen'] summary")
+    summary.click()  # closed with the row's form open: its boxes are forgotten, so the change is dropped
+    page.get_by_text("Change row 2", exact=True).wait_for(state="detached", timeout=20_000)
+    wait_idle(page)
+    summary.click()
+    page.locator("[class*='st-key-tpick-'][class*='-q-stakeholders']").wait_for(timeout=20_000)
+    wait_idle(page)
+    expect(page.get_by_text("Change row 2", exact=True)).to_have_count(0)  # not back with empty boxes
+    assert [r["stakeholder"] for r in stored_answer(app_server, "q-stakeholders")] == ["Principals", "HR"]
+    context.close()
