@@ -162,6 +162,27 @@ def cold_loads(browser, url: str, first_box: str, runs: int) -> list[float]:
     return times
 
 
+def saves(page, watch: Runs, box, runs: int) -> list[float]:
+    """Milliseconds from leaving box (Tab) after a change until the run that saves it reaches the page."""
+    times = []
+    for n in range(runs):
+        box.fill(f"Mathematics in grades 6-8, revision {n}")
+        seen = watch.finished
+        times.append(timed(lambda: box.press("Tab"), lambda: watch.wait_after(page, seen)))
+        idle(page)
+    return times
+
+
+def rows_added(page, first_box, rows: str, runs: int) -> list[float]:
+    """Milliseconds from Enter in a table form's first_box until the selector rows matches one row more."""
+    times, start = [], page.locator(rows).count()
+    for n in range(runs):
+        first_box.fill(f"Measure {n}")
+        times.append(perceived(page, "keydown", "count", [rows, start + n + 1], lambda: first_box.press("Enter")))
+        idle(page)
+    return times
+
+
 def measure_planner(browser, url: str, runs: int) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {"load": cold_loads(browser, url, "District name", runs), "step": [], "saved": [],
                                    "row": []}
@@ -187,12 +208,7 @@ def measure_planner(browser, url: str, runs: int) -> dict[str, list[float]]:
     sidebar.get_by_role("button", name=re.compile(r"^(✓ )?1\. ")).click()
     page.get_by_role("heading", name=titles[1]).wait_for()
     idle(page)
-    box = page.get_by_label(re.compile("^What priorities can be advanced"))
-    for n in range(runs):
-        box.fill(f"Mathematics in grades 6-8, revision {n}")
-        seen = watch.finished
-        out["saved"].append(timed(lambda: box.press("Tab"), lambda: watch.wait_after(page, seen)))
-        idle(page)
+    out["saved"] = saves(page, watch, page.get_by_label(re.compile("^What priorities can be advanced")), runs)
     sidebar.get_by_role("button", name=re.compile(r"^(✓ )?3\. ")).click()
     page.get_by_role("heading", name=titles[3]).wait_for()
     idle(page)
@@ -200,13 +216,8 @@ def measure_planner(browser, url: str, runs: int) -> dict[str, list[float]]:
     form = page.locator("[class*='st-key-tform-'][class*='-q-measures ']")
     form.wait_for()
     idle(page)
-    first = form.get_by_label("Measure", exact=True)
-    shown = "[class*='st-key-trows-'][class*='-q-measures'] tbody tr"
-    rows = page.locator(shown).count()
-    for n in range(runs):
-        first.fill(f"Measure {n}")
-        out["row"].append(perceived(page, "keydown", "count", [shown, rows + n + 1], lambda: first.press("Enter")))
-        idle(page)
+    out["row"] = rows_added(page, form.get_by_label("Measure", exact=True),
+                            "[class*='st-key-trows-'][class*='-q-measures'] tbody tr", runs)
     context.close()
     return out
 
@@ -288,18 +299,8 @@ def measure_bare(browser, url: str, steps_url: str, runs: int) -> dict[str, list
     page.get_by_label("A long answer").wait_for()
     idle(page)
     out["step"] = measure_bare_steps(browser, steps_url, runs)
-    box = page.get_by_label("A long answer")
-    for n in range(runs):
-        box.fill(f"Mathematics in grades 6-8, revision {n}")
-        seen = watch.finished
-        out["saved"].append(timed(lambda: box.press("Tab"), lambda: watch.wait_after(page, seen)))
-        idle(page)
-    first = page.get_by_label("Column a")
-    for n in range(runs):
-        first.fill(f"Measure {n}")
-        out["row"].append(perceived(page, "keydown", "count", [".st-key-rows tbody tr", n + 1],
-                                    lambda: first.press("Enter")))
-        idle(page)
+    out["saved"] = saves(page, watch, page.get_by_label("A long answer"), runs)
+    out["row"] = rows_added(page, page.get_by_label("Column a"), ".st-key-rows tbody tr", runs)
     context.close()
     return out
 

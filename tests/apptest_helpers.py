@@ -130,8 +130,7 @@ def row_action(at: AppTest, question_id: str, row: int, action: str) -> AppTest:
 def open_paste(at: AppTest, question_id: str) -> AppTest:
     """Open a table question's "Paste rows from a spreadsheet" (its box is drawn only while it is open)."""
     assert not [t for t in at.text_area if t.key == key(at, question_id, "paste")], "the paste box was drawn closed"
-    at.session_state[key(at, question_id, "pasteopen")] = True
-    return run(at)
+    return open_table_part(at, question_id, "pasteopen")
 
 
 def tables_shown(at: AppTest) -> list[list[str]]:

@@ -39,6 +39,17 @@ def wait_focus_on(page, label: str, value: str = "") -> None:
                            " && document.activeElement.value === value", arg=[label, value], timeout=20_000)
 
 
+def stakeholders_typed(page, names) -> None:
+    """Type each name into the stakeholders' "Add a row" form (open: the table is empty) and press Enter,
+    waiting each time for the cursor to come back to the emptied first box."""
+    add_form(page, "q-stakeholders").get_by_label("Stakeholder", exact=True).focus()
+    for name in names:
+        page.keyboard.type(name)
+        page.keyboard.press("Enter")
+        wait_focus_on(page, "Stakeholder")
+    wait_idle(page)
+
+
 def choose_row_by_keyboard(page, row: int) -> None:
     """Choose row (from 1) in the stakeholders' "Row to change or delete" box with the arrow keys and Enter,
     opening "Change or delete a row" with the keyboard first if it is closed."""
@@ -95,14 +106,7 @@ def test_three_rows_typed_by_keyboard_keep_every_keystroke_and_the_page_still(ap
 def test_rows_changed_and_deleted_by_keyboard(app_server, browser):
     context, page = new_page(browser, app_server, 1280, 720)
     start_plan(page, app_server.url)
-    form = add_form(page, "q-stakeholders")
-    first = form.get_by_label("Stakeholder", exact=True)
-    first.focus()
-    for name in ("Principals", "Teachers' union", "School board"):
-        page.keyboard.type(name)
-        page.keyboard.press("Enter")
-        wait_focus_on(page, "Stakeholder")
-    wait_idle(page)
+    stakeholders_typed(page, ("Principals", "Teachers' union", "School board"))
     shown = page.locator("[class*='st-key-trows-'][class*='-q-stakeholders'] tbody tr")
     expect(shown).to_have_count(3)
     choose_row_by_keyboard(page, 2)
@@ -193,12 +197,7 @@ def test_four_rows_pasted_from_a_spreadsheet_are_added(app_server, browser):
 def test_add_a_row_opened_by_keyboard_puts_the_cursor_in_its_first_box(app_server, browser):
     context, page = new_page(browser, app_server, 1280, 720)
     start_plan(page, app_server.url)
-    first = add_form(page, "q-stakeholders").get_by_label("Stakeholder", exact=True)
-    first.focus()
-    page.keyboard.type("Principals")
-    page.keyboard.press("Enter")
-    wait_focus_on(page, "Stakeholder")
-    wait_idle(page)
+    stakeholders_typed(page, ("Principals",))
     go(page, 2, "Know the context")
     go(page, 1, "Design for impact")
     expect(add_form(page, "q-stakeholders")).to_have_count(0)  # a table with rows opens with its form closed
@@ -220,13 +219,7 @@ def test_add_a_row_opened_by_keyboard_puts_the_cursor_in_its_first_box(app_serve
 def test_a_row_being_changed_is_left_alone_when_its_panel_is_closed(app_server, browser):
     context, page = new_page(browser, app_server, 1280, 720)
     start_plan(page, app_server.url)
-    first = add_form(page, "q-stakeholders").get_by_label("Stakeholder", exact=True)
-    first.focus()
-    for name in ("Principals", "HR"):
-        page.keyboard.type(name)
-        page.keyboard.press("Enter")
-        wait_focus_on(page, "Stakeholder")
-    wait_idle(page)
+    stakeholders_typed(page, ("Principals", "HR"))
     choose_row_by_keyboard(page, 2)  # opens "Change or delete a row" first
     page.get_by_role("button", name="Change this row").first.click()
     expect(page.get_by_text("Change row 2", exact=True)).to_be_visible(timeout=20_000)
